@@ -1,0 +1,61 @@
+"""The ``vanthu`` command: one sub-command per job a clerk or an admin runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from worker.errors import ReadError
+
+_STAGES_VI = {"read": "đọc tệp", "ocr": "nhận dạng chữ (OCR) trang", "convert": "chuyển đổi định dạng",
+              "layout": "dựng đoạn văn", "pages": "đọc trang"}
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    """Progress on stderr, in Vietnamese, only when a person is watching."""
+    if sys.stderr.isatty():
+        label = _STAGES_VI.get(stage, stage)
+        click.echo(f"\r{label} {done}/{total}   ", err=True, nl=done >= total)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vanthu")
+def main() -> None:
+    """vanthu: read Vietnamese administrative documents and draft the next ones."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print {source, text, blocks} as JSON for programs.")
+def read(file: str, as_json: bool) -> None:
+    """Read FILE (Word, .doc/.odt/.rtf, PDF, scan, image, text) and print its text and outline."""
+    from worker.readers import read_path
+
+    try:
+        result = read_path(file, progress=_progress)
+    except ReadError as exc:
+        click.echo(f"Lỗi / Error [{exc.code}]: {exc.message}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo(result.text)
+    click.echo("\n" + "─" * 60)
+    src = result.source
+    ocr = " · OCR" if src.ocr else ""
+    click.echo(f"{src.format} · {src.pages} trang{ocr} · {len(result.blocks)} khối")
+    for block in result.blocks:
+        if block.kind == "page_break":
+            click.echo(f"  ── trang {block.page} ──")
+            continue
+        preview = block.text.replace("\n", " ⏎ ").replace("\t", " | ")
+        extra = f" {len(block.rows or [])}×{max((len(r) for r in block.rows or []), default=0)}" if block.rows else ""
+        click.echo(f"  [{block.kind}{extra} p{block.page} {block.start}-{block.end}] {preview[:90]}")
+    for warning in result.warnings:
+        click.echo(f"! {warning}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
