@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph", "table", "page_break"]
-SourceFormat = Literal["docx", "doc", "odt", "rtf", "pdf", "pdf-scanned", "image", "txt", "md"]
+# The formats of the extraction contract (shared/contract/EXTRACTION.md). RTF is
+# reported as "doc" and Markdown as "txt"; ``Source.media_type`` keeps the detail.
+SourceFormat = Literal["docx", "doc", "odt", "pdf", "pdf-scanned", "image", "txt"]
 
 
 # ---------------------------------------------------------------- raw items

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
 from pathlib import Path
 
 from nlp.layout import assemble
 from nlp.model import ReadResult, Source
-from worker.errors import ReadError, TooLarge
+from worker.errors import CorruptFile, ReadError, TooLarge
 from worker.readers.base import Limits, Progress, RawDocument, no_progress
 from worker.sniff import sniff
 
@@ -28,6 +29,8 @@ READERS: dict[str, str] = {
     "txt": "worker.readers.text:read_text",
     "md": "worker.readers.text:read_markdown",
 }
+
+log = logging.getLogger(__name__)
 
 __all__ = ["read_document", "read_path", "ReadError", "Limits", "Progress"]
 
@@ -47,7 +50,13 @@ def read_document(
     module_name, func_name = READERS[kind.kind].split(":")
     reader = getattr(importlib.import_module(module_name), func_name)
     progress("read", 0, 1)
-    raw: RawDocument = reader(data, progress=progress, limits=limits)
+    try:
+        raw: RawDocument = reader(data, progress=progress, limits=limits)
+    except ReadError:
+        raise
+    except Exception as exc:  # a library choking on malformed bytes must not crash a worker
+        log.warning("reader %s failed", func_name, exc_info=True)
+        raise CorruptFile(f"{type(exc).__name__}: {exc}") from exc
     progress("layout", 0, 1)
     assembled = assemble(raw.pages, join_lines=raw.needs_joining)
     source = Source(

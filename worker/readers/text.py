@@ -48,7 +48,7 @@ def read_markdown(data: bytes, *, progress: Progress, limits: Limits) -> RawDocu
     if table:
         items.append(RawTable(table))
     progress("read", 1, 1)
-    return RawDocument("md", [RawPage(1, items)])
+    return RawDocument("txt", [RawPage(1, items)])  # contract formats: Markdown is text; media_type tells
 
 
 def _md_inline(text: str) -> str:
