@@ -8,6 +8,7 @@ shown.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -70,3 +71,20 @@ def strip_diacritics(text: str) -> str:
     """ASCII-ish fold used to recognise words in OCR text that lost its marks."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Strip diacritics character by character, keeping length, so offsets found in the fold hold in ``text``.
+
+    OCR often loses or mangles tone marks; patterns run over the fold and map
+    back to the original by position.
+    """
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    base = strip_diacritics(ch)
+    return base[:1] if len(base) >= 1 else ch

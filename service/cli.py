@@ -57,5 +57,55 @@ def read(file: str, as_json: bool) -> None:
         click.echo(f"! {warning}", err=True)
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the vanthu.extraction/1 object (shared contract).")
+def extract(file: str, as_json: bool) -> None:
+    """Understand FILE: identity, cited documents, dates, tasks, outline and recipients."""
+    from pathlib import Path
+
+    from worker.analyze import analyze
+
+    path = Path(file)
+    try:
+        data = analyze(path.read_bytes(), filename=path.name, progress=_progress)
+    except ReadError as exc:
+        click.echo(f"Lỗi / Error [{exc.code}]: {exc.message}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    _print_summary(data)
+
+
+_HEADER_LABELS = (
+    ("parent_issuer", "Cơ quan chủ quản"), ("issuer", "Cơ quan ban hành"), ("ref", "Số, ký hiệu"),
+    ("place", "Địa danh"), ("date", "Ngày ban hành"), ("doc_type", "Loại văn bản"), ("subject", "Trích yếu"),
+    ("signer_authority", "Thẩm quyền ký"), ("signer_title", "Chức vụ người ký"), ("signer_name", "Người ký"),
+)
+
+
+def _print_summary(data: dict) -> None:
+    """A clerk's view: the identity card, then citations, tasks and recipients."""
+    header = data["header"]
+    for key, label in _HEADER_LABELS:
+        value = header.get(key)
+        click.echo(f"{label:<18}: {value if value else '—'}")
+    if header.get("review"):
+        click.echo(f"{'Cần kiểm tra':<18}: {', '.join(header['review'])}")
+    click.echo(f"\nVăn bản được viện dẫn ({len(data['references'])}):")
+    for ref in data["references"]:
+        role = "căn cứ" if ref["role"] == "basis" else "nhắc đến"
+        click.echo(f"  - [{role}] {ref['text']}")
+    click.echo(f"\nNhiệm vụ ({len(data['tasks'])}):")
+    for task in data["tasks"]:
+        lead = ", ".join(task["lead"]) or "—"
+        click.echo(f"  {task['index'] or '-'}. {task['text'][:80]} | chủ trì: {lead} | thời hạn: {task['timeframe'] or '—'}")
+    click.echo(f"\nNơi nhận ({len(data['recipients'])}): " + "; ".join(data["recipients"]))
+    click.echo(f"Mốc thời gian: {len(data['dates'])} · Mục: {len(data['sections'])}")
+    for warning in data["warnings"]:
+        click.echo(f"! {warning}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,60 @@
+"""Gazetteer of Vietnamese public bodies: abbreviations and the words that open a body's name."""
+
+from __future__ import annotations
+
+# Abbreviation -> full form, as clerks write them in headers, Nơi nhận and task tables.
+ABBREVIATIONS: dict[str, str] = {
+    "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân",
+    "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
+    "MTTQ": "Mặt trận Tổ quốc",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
+    "BGD&ĐT": "Bộ Giáo dục và Đào tạo",
+    "SGDĐT": "Sở Giáo dục và Đào tạo",
+    "SGD&ĐT": "Sở Giáo dục và Đào tạo",
+    "PGDĐT": "Phòng Giáo dục và Đào tạo",
+    "PGD&ĐT": "Phòng Giáo dục và Đào tạo",
+    "GD&ĐT": "Giáo dục và Đào tạo",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "LĐTBXH": "Lao động - Thương binh và Xã hội",
+    "LĐ-TB&XH": "Lao động - Thương binh và Xã hội",
+    "MN": "Mầm non",
+    "TH": "Tiểu học",
+    "THCS": "Trung học cơ sở",
+    "THPT": "Trung học phổ thông",
+    "GDTX": "Giáo dục thường xuyên",
+    "VHXH": "Văn hóa - Xã hội",
+    "VH-XH": "Văn hóa - Xã hội",
+    "TĐKT": "Thi đua - Khen thưởng",
+    "TĐ-KT": "Thi đua - Khen thưởng",
+    "VP": "Văn phòng",
+    "VPUB": "Văn phòng Ủy ban nhân dân",
+    "TTĐT": "Thông tin điện tử",
+    "KBNN": "Kho bạc Nhà nước",
+    "TP": "thành phố",
+    "TP.": "thành phố",
+    "TW": "Trung ương",
+    "CP": "Chính phủ",
+    "TTg": "Thủ tướng Chính phủ",
+    "QH": "Quốc hội",
+    "BTC": "Bộ Tài chính",
+    "BNV": "Bộ Nội vụ",
+    "TT&TT": "Thông tin và Truyền thông",
+    "CT": "Chủ tịch",
+    "PCT": "Phó Chủ tịch",
+    "CVP": "Chánh Văn phòng",
+    "PCVP": "Phó Chánh Văn phòng",
+}
+
+# Words that open the name of a public body (upper-case headers and prose alike).
+ORG_HEADS: tuple[str, ...] = (
+    "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "UBND", "HỘI ĐỒNG NHÂN DÂN", "HĐND",
+    "ỦY BAN MẶT TRẬN", "MẶT TRẬN TỔ QUỐC",
+    "THỦ TƯỚNG CHÍNH PHỦ", "CHÍNH PHỦ", "QUỐC HỘI", "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "VĂN PHÒNG CHÍNH PHỦ",
+    "BỘ CHÍNH TRỊ", "BAN BÍ THƯ", "BAN CHẤP HÀNH", "TỈNH ỦY", "TỈNH UỶ", "THÀNH ỦY", "THÀNH UỶ",
+    "HUYỆN ỦY", "HUYỆN UỶ", "ĐẢNG ỦY", "ĐẢNG UỶ", "ĐẢNG BỘ",
+    "BỘ", "SỞ", "PHÒNG", "TỔNG CỤC", "CỤC", "VỤ", "BAN", "VĂN PHÒNG", "THANH TRA",
+    "TRƯỜNG", "TRUNG TÂM", "VIỆN", "HỌC VIỆN", "ĐẠI HỌC", "BỆNH VIỆN", "KHO BẠC", "NGÂN HÀNG",
+    "CÔNG AN", "BỘ CHỈ HUY", "HỘI", "LIÊN ĐOÀN", "TỔNG LIÊN ĐOÀN", "CÔNG ĐOÀN", "ĐOÀN",
+    "CÔNG TY", "TỔNG CÔNG TY", "CHI CỤC", "ĐÀI", "BÁO",
+)

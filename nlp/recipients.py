@@ -1,0 +1,51 @@
+"""The items of "Nơi nhận": who receives the document, as written."""
+
+from __future__ import annotations
+
+import re
+
+from nlp.normalize import strip_diacritics
+
+_NOI_NHAN = re.compile(r"^\s*N[oơ]i\s+nh[aậâ]n\s*:?\s*(.*)$", re.I | re.M)
+_ITEM = re.compile(r"^\s*[-–—+•*]\s*(.+?)\s*$")
+# A line that ends the list: the signer's authority or title, a name, the end mark.
+_STOP = re.compile(
+    r"^(?:KT|TM|TL|TUQ|Q)\s*[./]|^(?:CHỦ TỊCH|PHÓ|GIÁM ĐỐC|TRƯỞNG|HIỆU TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|CHÁNH|VỤ TRƯỞNG)\b"
+)
+
+
+def get_recipients(text: str) -> list[str]:
+    """Return the Nơi nhận items without their dash and trailing ``;``/``.`` (``Lưu: VT.`` keeps its dot)."""
+    found = list(_NOI_NHAN.finditer(text))
+    if not found:
+        return []
+    m = found[-1]  # the last "Nơi nhận" is the document's own
+    items: list[str] = []
+    first = m.group(1).strip()
+    lines = ([first] if first else []) + text[m.end() :].split("\n")[1:]
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        item = _ITEM.match(stripped)
+        if item is None:
+            if items and _continues(stripped):
+                items[-1] = f"{items[-1]} {stripped}"
+                continue
+            break
+        if _STOP.match(item.group(1)):
+            break
+        items.append(item.group(1))
+    return [_clean_item(i) for i in items]
+
+
+def _continues(line: str) -> bool:
+    """A wrapped item goes on in lower case; an upper-case line is the signer block."""
+    return line[:1].islower() and not _STOP.match(line)
+
+
+def _clean_item(item: str) -> str:
+    item = item.rstrip(" ;,")
+    if strip_diacritics(item).lower().startswith("luu"):
+        return item  # "Lưu: VT, TĐKT." keeps its closing dot, as written
+    return item.rstrip(".").rstrip(" ;,")
