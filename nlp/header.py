@@ -314,32 +314,37 @@ def _read_signer(text: str, header: Header) -> None:
 
 
 def _signer_candidates(tail: str) -> list[tuple[str | None, str, str | None]]:
+    """Groups of upper-case lines (authority, title) followed by a personal name."""
     out = []
     lines = [ln.strip() for ln in re.split(r"[\n\t]", tail) if ln.strip()]
-    for i, line in enumerate(lines):
-        run = _upper_prefix(line)
-        if not run:
-            continue
-        parsed = _parse_title_run(run)
-        if parsed is None:
-            continue
-        authority, title = parsed
-        rest = line[len(run) :].strip()
-        name = rest if _is_name(rest) else None
-        j = i + 1
-        while name is None and j < len(lines) and j <= i + 4:
-            nxt = lines[j]
-            if _is_name(nxt):
-                name = nxt
-                break
-            more = _upper_prefix(nxt)
-            if more and more == nxt and _parse_title_run(run + " " + more) and not title:
-                run = run + " " + more
-                authority, title = _parse_title_run(run)  # type: ignore[misc]
+    i = 0
+    while i < len(lines):
+        group: list[str] = []
+        j = i
+        while j < len(lines) and len(group) < 5 and _upper_prefix(lines[j]) == lines[j]:
+            group.append(lines[j])
             j += 1
-        if title:
-            out.append((authority, title, name))
+        rest_lines = lines[j : j + 2]
+        if j < len(lines) and _upper_prefix(lines[j]):
+            prefix = _upper_prefix(lines[j])
+            group.append(prefix)
+            rest_lines = [lines[j][len(prefix) :].strip()] + lines[j + 1 : j + 2]
+            j += 1
+        parsed = _parse_group(group)
+        if parsed is not None:
+            name = next((r for r in rest_lines if _is_name(r)), None)
+            out.append((parsed[0], parsed[1], name))
+        i = max(j, i + 1)
     return out
+
+
+def _parse_group(group: list[str]) -> tuple[str | None, str] | None:
+    """The longest tail of the group that reads as authority lines plus a title."""
+    for k in range(len(group)):
+        parsed = _parse_title_run(" ".join(group[k:]))
+        if parsed is not None:
+            return parsed
+    return None
 
 
 def _upper_prefix(line: str) -> str:
