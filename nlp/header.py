@@ -30,7 +30,8 @@ _TYPE_FOLDS = [(t, fold(t).upper()) for t in TITLE_TYPES]
 _NAME = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ][\wÀ-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*$")
 _LONE_CONSONANT = re.compile(r"\b([BCDĐGHKLMNPQRSTVX])\s+(?=[A-ZĐÀ-Ỹ])")
 _HEAD_CHARS = 3000
-_TAIL_CHARS = 2500
+_SIGNER_REACH = 1500
+_NOI_NHAN = re.compile(r"^\W*N[oơ]i\s+nh[aậâ]n\b", re.I | re.M)
 
 
 @dataclass
@@ -301,22 +302,32 @@ def _read_urgency(lines: list[_Line], header: Header) -> None:
 
 
 def _read_signer(text: str, header: Header) -> None:
-    """The signer block: authority lines (KT./TM./TL.), the title, then the name."""
-    tail_start = max(0, len(text) - _TAIL_CHARS)
-    tail = text[tail_start:]
-    candidates = _signer_candidates(tail)
+    """The signer block (authority lines, title, name) beside the document's own Nơi nhận.
+
+    The first "Nơi nhận" belongs to the document (appendices and templates that
+    follow carry their own); without one, the last signer-like block wins.
+    """
+    candidates = _signer_candidates(text)
     if not candidates:
         return
-    authority, title, name = candidates[-1]
-    header.signer_authority = authority
-    header.signer_title = title
-    header.signer_name = name
+    noi_nhan = _NOI_NHAN.search(text)
+    if noi_nhan:
+        near = [c for c in candidates if abs(c[0] - noi_nhan.start()) <= _SIGNER_REACH]
+        chosen = min(near, key=lambda c: abs(c[0] - noi_nhan.start())) if near else candidates[-1]
+    else:
+        chosen = candidates[-1]
+    _, header.signer_authority, header.signer_title, header.signer_name = chosen
 
 
-def _signer_candidates(tail: str) -> list[tuple[str | None, str, str | None]]:
-    """Groups of upper-case lines (authority, title) followed by a personal name."""
+def _signer_candidates(text: str) -> list[tuple[int, str | None, str, str | None]]:
+    """Groups of upper-case lines (authority, title) followed by a personal name, with their offsets."""
     out = []
-    lines = [ln.strip() for ln in re.split(r"[\n\t]", tail) if ln.strip()]
+    lines: list[str] = []
+    offsets: list[int] = []
+    for m in re.finditer(r"[^\n\t]+", text):
+        if m.group().strip():
+            lines.append(m.group().strip())
+            offsets.append(m.start())
     i = 0
     while i < len(lines):
         group: list[str] = []
@@ -333,7 +344,7 @@ def _signer_candidates(tail: str) -> list[tuple[str | None, str, str | None]]:
         parsed = _parse_group(group)
         if parsed is not None:
             name = next((r for r in rest_lines if _is_name(r)), None)
-            out.append((parsed[0], parsed[1], name))
+            out.append((offsets[i], parsed[0], parsed[1], name))
         i = max(j, i + 1)
     return out
 

@@ -6,7 +6,8 @@ import re
 
 from nlp.normalize import strip_diacritics
 
-_NOI_NHAN = re.compile(r"^\s*N[oơ]i\s+nh[aậâ]n\s*:?\s*(.*)$", re.I | re.M)
+_NOI_NHAN = re.compile(r"^\W*N[oơ]i[ \t]+nh[aậâ]n\W*?:?[ \t]*(.*)$", re.I | re.M)
+_INLINE_SPLIT = re.compile(r"(?:^|(?<=[;.,)]))\s+[-–]\s+|^\s*[-–]\s+")
 _ITEM = re.compile(r"^\s*[-–—+•*]\s*(.+?)\s*$")
 # A line that ends the list: the signer's authority or title, a name, the end mark.
 _STOP = re.compile(
@@ -19,10 +20,13 @@ def get_recipients(text: str) -> list[str]:
     found = list(_NOI_NHAN.finditer(text))
     if not found:
         return []
-    m = found[-1]  # the last "Nơi nhận" is the document's own
+    m = found[0]  # the first "Nơi nhận" is the document's own; appendices and templates follow
     items: list[str] = []
-    first = m.group(1).strip()
-    lines = ([first] if first else []) + text[m.end() :].split("\n")[1:]
+    first = m.group(1).split("\t")[0].strip(" *_:")
+    if len(_INLINE_SPLIT.findall(" " + first)) >= 2:
+        # A table cell flattened to one line: "- Như trên; - Lưu: VT."
+        return [_clean_item(i) for i in _INLINE_SPLIT.split(" " + first) if i.strip()]
+    lines = ([first] if first else []) + [ln.split("\t")[0] for ln in text[m.end() :].split("\n")[1:]]
     for line in lines:
         stripped = line.strip()
         if not stripped:

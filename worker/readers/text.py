@@ -54,4 +54,5 @@ def read_markdown(data: bytes, *, progress: Progress, limits: Limits) -> RawDocu
 def _md_inline(text: str) -> str:
     text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])", r"\1", text)  # *emphasis*
     return text
