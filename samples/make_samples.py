@@ -47,6 +47,7 @@ LETTER = """UBND HUYỆN AN PHÚ
 PHÒNG GIÁO DỤC VÀ ĐÀO TẠO
 Số: 101/PGDĐT-VP
 V/v báo cáo số liệu đầu năm học 2025-2026
+An Phú, ngày 12 tháng 9 năm 2025
 
 Kính gửi: Hiệu trưởng các trường mầm non, tiểu học, THCS trực thuộc.
 
