@@ -502,20 +502,31 @@ def _write(units: list[_Unit], join_lines: bool) -> Assembled:
 
 
 def _write_table(w: _Writer, unit: _Table, join_lines: bool) -> Block:
+    """Write a data table row by row (cells split by tabs); a layout table column by column.
+
+    A header table's columns are independent blocks (issuer and number on the
+    left, Quốc hiệu and date on the right), so reading them row by row would
+    interleave two texts.
+    """
     start = w.pos
-    rows: list[list[Cell]] = []
-    for r, raw_row in enumerate(unit.table.rows):
-        if r:
-            w.add("\n")
-        row: list[Cell] = []
-        for c, raw in enumerate(raw_row):
-            if c:
-                w.add("\n" if unit.table.layout else "\t")
-            text = _cell_text(raw, join_lines, unit.table.layout)
-            s, e = w.add(text)
-            row.append(Cell(text, s, e, r, c, raw.rowspan, raw.colspan))
-        rows.append(row)
-    return Block("table", start, w.pos, unit.page, rows=rows, layout=unit.table.layout, page_end=unit.page_end)
+    layout = unit.table.layout
+    rows: list[list[Cell | None]] = [[None] * len(raw_row) for raw_row in unit.table.rows]
+    order = [(r, c) for r, raw_row in enumerate(unit.table.rows) for c in range(len(raw_row))]
+    if layout:
+        order.sort(key=lambda rc: (rc[1], rc[0]))
+    first = True
+    prev_row = 0
+    for r, c in order:
+        raw = unit.table.rows[r][c]
+        if not first:
+            w.add("\n" if layout or r != prev_row else "\t")
+        first = False
+        prev_row = r
+        text = _cell_text(raw, join_lines, layout)
+        s, e = w.add(text)
+        rows[r][c] = Cell(text, s, e, r, c, raw.rowspan, raw.colspan)
+    done = [[cell for cell in row if cell is not None] for row in rows]
+    return Block("table", start, w.pos, unit.page, rows=done, layout=layout, page_end=unit.page_end)
 
 
 def _cell_text(cell: RawCell, join_lines: bool, layout: bool) -> str:

@@ -116,6 +116,7 @@ class Source:
     ocr: bool = False
     ocr_confidence: list[float | None] = field(default_factory=list)
     converted_by: str | None = None  # "libreoffice" when a legacy format was converted
+    running_text: list[str] = field(default_factory=list)  # headers/footers, not part of ``text``
 
 
 @dataclass

@@ -77,3 +77,17 @@ class ReadTimeout(ReadError):
     code = "timeout"
     vi = "Đọc tệp quá thời gian cho phép."
     en = "Reading the file took longer than allowed."
+
+
+class NotADocument(UnsupportedFormat):
+    """A program or an archive: refused outright, never opened further (same code, clearer words)."""
+
+    vi = "Tệp này không phải là văn bản (chương trình máy tính hoặc tệp nén)."
+    en = "This file is not a document (a program or an archive)."
+
+
+class UnpackTooLarge(TooLarge):
+    """A compressed container (DOCX, ODT) that would unpack past the limits: a zip bomb."""
+
+    vi = "Tệp nén bên trong giải nén ra quá lớn so với giới hạn cho phép."
+    en = "The file's compressed content unpacks beyond the allowed size."

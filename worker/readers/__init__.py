@@ -68,6 +68,7 @@ def read_document(
         ocr=any(p.ocr for p in raw.pages),
         ocr_confidence=[p.ocr_confidence if p.ocr else None for p in raw.pages],
         converted_by=raw.converted_by,
+        running_text=raw.running_text,
     )
     progress("layout", 1, 1)
     return ReadResult(source=source, text=assembled.text, blocks=assembled.blocks,

@@ -51,6 +51,8 @@ class RawDocument:
     # Text from a source that already has paragraph boundaries (DOCX, Markdown)
     # must not be re-wrapped; line sources (PDF, OCR, plain text) need joining.
     needs_joining: bool = True
+    # Headers and footers (DOCX): running text kept out of the body, once per distinct line.
+    running_text: list[str] = field(default_factory=list)
 
 
 class Reader(Protocol):
