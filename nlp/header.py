@@ -21,6 +21,7 @@ from nlp.patterns.doctypes import DOC_TYPES, TITLE_TYPES
 
 _QUOC_HIEU = re.compile(P.QUOC_HIEU, re.I)
 _TIEU_NGU = re.compile(P.TIEU_NGU, re.I)
+_QUOC_HIEU_TAIL = re.compile(P.QUOC_HIEU_TAIL)
 _DECORATION = re.compile(P.DECORATION)
 _SO = re.compile(P.SO_LINE)
 _PLACE_DATE = re.compile(P.PLACE_DATE)
@@ -108,7 +109,7 @@ def _split_columns(line: _Line) -> list[str]:
 
 def _is_motto(text: str) -> bool:
     f = fold(text)
-    return bool(_QUOC_HIEU.search(f) or _TIEU_NGU.search(f))
+    return bool(_QUOC_HIEU.search(f) or _TIEU_NGU.search(f) or _QUOC_HIEU_TAIL.match(f))
 
 
 def _unspace(text: str) -> str:

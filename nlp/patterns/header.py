@@ -6,7 +6,9 @@ length), so OCR output that lost its tone marks still matches.
 
 from __future__ import annotations
 
-QUOC_HIEU = r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+V\s*I\s*E\s*T\s+N\s*A\s*M"
+# "VIỆT NAM" may wrap onto its own line; that line alone is matched by QUOC_HIEU_TAIL.
+QUOC_HIEU = r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A(?:\s+V\s*I\s*E\s*T\s+N\s*A\s*M)?"
+QUOC_HIEU_TAIL = r"^\s*VIET\s+NAM\s*$"
 TIEU_NGU = r"Doc\s*l[aâ]p\s*[-–—.,]?\s*T[uư]\s*do\s*[-–—.,]?\s*H[aạ]nh\s*ph[uú]c"
 DECORATION = r"^[\s\-–—_=*.]{3,}$"
 
