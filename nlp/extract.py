@@ -49,6 +49,7 @@ def to_contract(source: Source, text: str, extraction: Extraction, warnings: lis
     out_header = {key: header.get(key) for key in _HEADER_KEYS}
     out_header["urgency"] = header.get("urgency")
     out_header["review"] = header.get("review", [])
+    out_header["date_month"] = header.get("date_month")
     src = asdict(source)
     return {
         "schema": SCHEMA,

@@ -52,6 +52,7 @@ class Header:
     signer_title: str | None = None
     signer_name: str | None = None
     urgency: str | None = None
+    date_month: str | None = None  # "2020-04" when only the day is blank, for the blank reader
     review: list[str] = field(default_factory=list)  # fields a person must fill or confirm
 
     def to_dict(self) -> dict:
@@ -160,6 +161,8 @@ def _read_place_date(head: str, header: Header) -> None:
                 header.review.append("date")
         else:
             header.review.append("date")
+            if month and 1 <= int(month) <= 12:
+                header.date_month = f"{year}-{int(month):02d}"
         return
 
 

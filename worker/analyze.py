@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nlp.extract import extract, to_contract
+from worker.blanks import complete_header
 from worker.readers import Limits, Progress, read_document
 from worker.readers.base import no_progress
 
@@ -20,5 +21,9 @@ def analyze(
     result = read_document(data, filename=filename, progress=progress, limits=limits)
     progress("extract", 0, 1)
     extraction = extract(result.text, result.blocks)
+    contract = to_contract(result.source, result.text, extraction, result.warnings)
+    if contract["header"]["review"]:
+        progress("blanks", 0, 1)
+        complete_header(data, result.source.format, contract["header"])
     progress("extract", 1, 1)
-    return to_contract(result.source, result.text, extraction, result.warnings)
+    return contract
