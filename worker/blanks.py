@@ -55,6 +55,7 @@ class _Word:
     width: int
     height: int
     line: tuple[int, int, int]
+    conf: float = 0.0
 
     @property
     def right(self) -> int:
@@ -123,11 +124,11 @@ def read_blanks(image: Image.Image, want: set[str], *, printed: bool, page: int 
     if "number" in want:
         box = _number_box(words)
         if box:
-            readings.append(_read_box(head, box, "number", page, image.size, printed))
+            readings.append(_read_box(head, box, "number", page, image.size, printed, words))
     if "day" in want:
         box = _day_box(words)
         if box:
-            readings.append(_read_box(head, box, "day", page, image.size, printed))
+            readings.append(_read_box(head, box, "day", page, image.size, printed, words))
     return readings
 
 
@@ -138,7 +139,8 @@ def _words(gray: Image.Image) -> list[_Word]:
     for i, text in enumerate(data["text"]):
         if text and text.strip():
             key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            out.append(_Word(text.strip(), data["left"][i], data["top"][i], data["width"][i], data["height"][i], key))
+            out.append(_Word(text.strip(), data["left"][i], data["top"][i], data["width"][i], data["height"][i], key,
+                             float(data["conf"][i])))
     return out
 
 
@@ -186,7 +188,7 @@ def _pad(x0: int, x1: int, ref: _Word) -> tuple[int, int, int, int] | None:
 
 
 def _read_box(head: Image.Image, box: tuple[int, int, int, int], field: str, page: int,
-              size: tuple[int, int], printed: bool) -> BlankReading:
+              size: tuple[int, int], printed: bool, words: list[_Word]) -> BlankReading:
     """Read the crop digits-only; only printed or stamped digits are trusted.
 
     Measured on the corpus (docs/OCR.md): on handwritten blanks tesseract's
@@ -194,7 +196,8 @@ def _read_box(head: Image.Image, box: tuple[int, int, int, int], field: str, pag
     classifier trained on scikit-learn's 8×8 digits was confidently wrong, so a
     handwritten reading is only offered as a ``suggestion`` for the clerk.
     """
-    digits, confidence = _tesseract_digits(head.crop(box))
+    candidates = [_tesseract_digits(head.crop(box)), _page_digits(words, box)]
+    digits, confidence = max(candidates, key=lambda c: (c[0] is not None, c[1]))
     if digits is not None and not _plausible(field, digits):
         digits = None
     value = digits if printed and confidence >= TYPED_CONFIDENCE else None
@@ -202,6 +205,14 @@ def _read_box(head: Image.Image, box: tuple[int, int, int, int], field: str, pag
     frac = (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
     return BlankReading(field, value, round(confidence, 1), page, tuple(round(v, 4) for v in frac),  # type: ignore[arg-type]
                         suggestion=None if value else digits)
+
+
+def _page_digits(words: list[_Word], box: tuple[int, int, int, int]) -> tuple[str | None, float]:
+    """What the page's own OCR read inside the blank, when it is all digits."""
+    inside = [w for w in words if box[0] <= w.left + w.width / 2 <= box[2] and box[1] <= w.top + w.height / 2 <= box[3]]
+    if not inside or not all(re.fullmatch(r"\d+", w.text) for w in inside):
+        return None, 0.0
+    return "".join(w.text for w in inside), min(w.conf for w in inside)
 
 
 def _tesseract_digits(crop: Image.Image) -> tuple[str | None, float]:
