@@ -29,6 +29,7 @@ def extract(text: str, blocks: list[Block] | None = None) -> Extraction:
     """Understand ``text`` (and its table blocks): identity, citations, dates, tasks, outline, recipients."""
     nlp = get_pipeline()
     doc = nlp.make_doc(text)
+    doc.user_data["vanthu_text"] = text
     doc._.blocks = blocks or []
     for _, proc in nlp.pipeline:
         doc = proc(doc)

@@ -9,13 +9,14 @@ layers without ruling), and prose items (``giao Sở X chủ trì, phối hợp 
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from nlp.model import Block, Cell
-from nlp.normalize import match_key, strip_diacritics
+from nlp.normalize import fold, match_key
 from nlp.patterns import tasks as P
 from nlp.patterns.orgs import ORG_HEADS
 
@@ -63,13 +64,19 @@ def get_tasks(text: str, blocks: list[Block]) -> list[Task]:
 # ================================================================ small text helpers
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(s: str) -> str:
     """Lower-case, diacritic-free, single-spaced: the form header words and cues are matched on."""
-    return " ".join(strip_diacritics(match_key(s)).split())
+    return " ".join(fold(s).lower().split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
 
 
 def _has_phrase(folded: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", folded) is not None
+    return phrase in folded and _phrase_re(phrase).search(folded) is not None
 
 
 def _one_line(s: str) -> str:
@@ -456,6 +463,9 @@ def _merge_split_times(lines: list[_Line]) -> list[_Line]:
 
 def _flat_header_end(lines: list[_Line], i: int) -> int | None:
     """Index after the header lines of a flattened task table starting at line ``i``, or None."""
+    first = _fold(lines[i].text)
+    if len(lines[i].text) > 60 or not any(_has_phrase(first, w) for _, words in P.HEADER_ROLES for w in words):
+        return None  # a flattened header opens with a column name
     window = ""
     roles: set[str] = set()
     for j in range(i, min(i + 10, len(lines))):
@@ -701,7 +711,7 @@ def _item_text(item: _Item) -> tuple[str, int, int]:
 def _find_cue(folded: str, cues: tuple[str, ...]) -> re.Match[str] | None:
     best = None
     for c in cues:
-        m = re.search(rf"(?<![\w]){re.escape(c)}(?![\w])", folded)
+        m = _phrase_re(c).search(folded)
         if m and (best is None or m.start() < best.start()):
             best = m
     return best
@@ -716,12 +726,12 @@ def _cut_list(orig: str, folded: str) -> str:
         end = min(end, m.start())
         break
     for w in P.LIST_END_WORDS:
-        lm = re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", folded[:end])
+        lm = _phrase_re(w).search(folded[:end])
         if lm:
             end = min(end, lm.end())
             break
     for v in P.TASK_VERBS:
-        for vm in re.finditer(rf"(?<![\w]){re.escape(v)}(?![\w])", folded[:end]):
+        for vm in _phrase_re(v).finditer(folded[:end]):
             if vm.start() > 0:
                 end = min(end, vm.start())
                 break
@@ -734,15 +744,20 @@ def _clause_start(folded: str, pos: int) -> int:
     return cut + 1 if cut >= 0 else 0
 
 
+_ALL_CUES = P.ASSIGN_CUES + P.LEAD_CUES + P.DUTY_CUES + P.REQUEST_CUES
+
+
 def _prose_units(text: str) -> tuple[list[str], list[str], str | None]:
     """Lead and partner units and the cue kind (``assign``, ``lead``, ``duty``, ``request``) found in ``text``."""
     folded = _fold(text)
     # folded text has the same length as the one-line text only without case/space changes; map by words
     if len(folded) != len(text):
         text = " ".join(text.split())
-        folded = strip_diacritics(text).lower()
+        folded = fold(text).lower()
     lead: list[str] = []
     kind = None
+    if not any(c in folded for c in _ALL_CUES):
+        return [], [], None  # most paragraphs assign nothing: skip the cue-by-cue search
     m = _find_cue(folded, P.ASSIGN_CUES)
     if m:
         rest = text[m.end():].lstrip()
@@ -779,7 +794,7 @@ def _prose_units(text: str) -> tuple[list[str], list[str], str | None]:
 def _partners_of(text: str) -> list[str]:
     """Units after ``phối hợp (với)``, up to the task verb or ``liên quan``."""
     text = " ".join(text.split())
-    folded = strip_diacritics(text).lower()
+    folded = fold(text).lower()
     pm = _find_cue(folded, P.PARTNER_CUES)
     if not pm:
         return []
@@ -792,7 +807,7 @@ def _partners_of(text: str) -> list[str]:
 def _assignment_heading(body: str) -> list[str]:
     """Lead of a heading that hands the items below it to a unit (``Điều 2. Giao Giám đốc Sở X:``)."""
     body = re.sub(r"^(?:Điều|Chương|Mục|Phần)\s+[\dIVX]+\s*[.:]?\s*", "", body).strip()
-    folded = strip_diacritics(body).lower()
+    folded = fold(body).lower()
     m = re.match(r"^(?:giao cho|giao)\s+(.+?)\s*(?:thuc hien(?: cac nhiem vu sau)?|cac nhiem vu sau)?\s*:?$",
                  folded)
     if not m or len(body.split()) > 15:
@@ -846,7 +861,7 @@ def _tasks_from_prose(text: str, covered: list[tuple[int, int]]) -> list[Task]:
             if any(_has_phrase(_fold(body), w) for w in P.NOT_TASK_PHRASES):
                 continue
             if not item.numbered:
-                folded = strip_diacritics(body).lower()
+                folded = fold(body).lower()
                 cue = _find_cue(folded, P.ASSIGN_CUES) if kind == "assign" else None
                 if cue is not None:
                     cs = _subject_start(body, cue.start())
