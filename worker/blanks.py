@@ -68,6 +68,12 @@ def complete_header(data: bytes, fmt: str, header: dict) -> None:
     Records every reading (with its crop box) in ``header["blanks"]``; a field
     is filled, and dropped from ``header["review"]``, only for a sure reading.
     """
+    if fmt in {"pdf-scanned", "image"}:
+        # On a scan the number and day are usually handwritten: even when the page OCR
+        # read digits there, a person confirms them (they stay, but are listed in review).
+        for field_name, present in (("number", header.get("number")), ("date", header.get("date"))):
+            if present and field_name not in header["review"]:
+                header["review"].append(field_name)
     review = set(header.get("review") or [])
     want = {f for f, need in (("number", "number" in review and header.get("symbol")),
                               ("day", "date" in review and header.get("date_month"))) if need}
