@@ -3,8 +3,10 @@
 Scans and phone photos of administrative letters share the same troubles: low
 resolution, a page turned sideways, a slight skew, the red "ĐẾN" stamp and the
 seal over the text, and a two-column header (issuer and number on the left,
-Quốc hiệu and date on the right) that tesseract tends to read across. Each
-step below fixes one of them; ``docs/OCR.md`` records what each is worth.
+Quốc hiệu and date on the right) that tesseract tends to read across, scanner
+speckle, and ruled tables whose rules tesseract reads as ``|`` and ``_`` (those
+are found and read cell by cell in ``worker.readers.ocr_tables``). Each step
+below fixes one of them; ``docs/OCR.md`` records what each is worth.
 Geometry is returned in pixels of the upright page at the input's scale.
 """
 
@@ -26,9 +28,19 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from nlp.model import RawLine, RawPage
+from nlp.model import RawLine, RawPage, RawTable
 from worker.errors import ReadTimeout, ToolMissing
 from worker.readers.base import Limits
+from worker.readers.ocr_tables import (
+    CellBox,
+    Grid,
+    Rules,
+    cell_image,
+    find_grids,
+    remove_specks,
+    stack,
+    to_raw_table,
+)
 
 Binarize = Literal["none", "otsu", "adaptive", "sauvola"]
 Rotate = Literal["none", "osd"]
@@ -68,6 +80,14 @@ CROP_PAD_LINE_HEIGHTS = 0.2
 NOISE_MAX_CONF = 40.0
 # A line whose words average below this confidence is a signature or seal, not text.
 NOISE_LINE_CONF = 45.0
+# A page is speckled (and its specks removed) when it has this many specks per letter.
+SPECKLED_SHARE = 0.5
+# Ruled tables: cells are read with this page segmentation mode (one block of text),
+# stacked on one sheet with this many x-heights of white between them.
+CELL_PSM = 6
+CELL_GAP_XHEIGHTS = 2.0
+# White margin (pixels) blanked around a table before the rest of the page is read.
+TABLE_MARGIN_PX = 6
 _ALNUM = re.compile(r"\w", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
@@ -87,6 +107,8 @@ class OcrConfig:
     split_columns: bool = True
     drop_noise: bool = True
     recognizer: Recognizer = "tesseract"
+    despeckle: bool = True  # remove scanner speckle far smaller than a tone mark
+    tables: bool = True  # find ruled tables and read them cell by cell
 
 
 DEFAULT = OcrConfig()
@@ -284,10 +306,10 @@ def _turn(gray: np.ndarray, clockwise: int) -> np.ndarray:
     return cv2.rotate(gray, codes[clockwise]) if clockwise in codes else gray
 
 
-def _words(image: np.ndarray, config: OcrConfig, deadline: _Deadline) -> list[_Word]:
+def _words(image: np.ndarray, config: OcrConfig, deadline: _Deadline, psm: int | None = None) -> list[_Word]:
     """Tesseract's words with boxes and confidences."""
     data = _run(pytesseract.image_to_data, Image.fromarray(image), lang=config.lang,
-                config=f"{_tess_args(config)} --psm {config.psm}",
+                config=f"{_tess_args(config)} --psm {psm or config.psm}",
                 output_type=pytesseract.Output.DICT, deadline=deadline)
     out: list[_Word] = []
     for i, text in enumerate(data["text"]):
@@ -472,6 +494,68 @@ def recognize_lines(image: np.ndarray, lines: list[_Line], deadline: _Deadline) 
             line.text = text
 
 
+# ---------------------------------------------------------------- ruled tables
+
+
+@dataclass
+class _PlacedTable:
+    table: RawTable
+    top: float  # pixels of the working image, like the lines' geometry before scaling back
+    confs: list[float]
+
+
+def read_tables(binary: np.ndarray, xheight: float, config: OcrConfig,
+                deadline: _Deadline) -> tuple[np.ndarray, list[_PlacedTable]]:
+    """Find the ruled tables of a binarized page, read their cells, and blank them out of the page.
+
+    Returns the page without the tables (for the line OCR) and each table with its top.
+    """
+    grids, rules = find_grids(binary, xheight)
+    if not grids:
+        return binary, []
+    rest = binary.copy()
+    placed: list[_PlacedTable] = []
+    for grid in grids:
+        texts, confs = _read_cells(binary, rules, grid, xheight, config, deadline)
+        placed.append(_PlacedTable(to_raw_table(grid, texts), float(grid.ys[0]), confs))
+        x0, y0, x1, y1 = grid.box
+        m = TABLE_MARGIN_PX
+        rest[max(0, y0 - m): y1 + m + 1, max(0, x0 - m): x1 + m + 1] = 255
+    return rest, placed
+
+
+def _read_cells(binary: np.ndarray, rules: Rules, grid: Grid, xheight: float, config: OcrConfig,
+                deadline: _Deadline) -> tuple[dict[tuple[int, int], str], list[float]]:
+    """Each cell's text (lines joined by newlines), from one tesseract call over the stacked crops."""
+    boxes: list[CellBox] = []
+    crops: list[np.ndarray] = []
+    for cell in grid.cells:
+        crop = cell_image(binary, rules, cell, xheight)
+        if crop is not None:
+            boxes.append(cell)
+            crops.append(crop)
+    if not crops:
+        return {}, []
+    sheet = stack(crops, max(10, round(CELL_GAP_XHEIGHTS * xheight)))
+    words = _words(sheet.image, config, deadline, psm=CELL_PSM)
+    if config.drop_noise:
+        words = [w for w in words if not _is_noise(w)]
+    per_cell: list[list[_Word]] = [[] for _ in boxes]
+    for word in words:
+        mid = (word.top + word.bottom) / 2
+        for k, (lo, hi) in enumerate(sheet.bands):
+            if lo - xheight <= mid <= hi + xheight:
+                per_cell[k].append(word)
+                break
+    texts: dict[tuple[int, int], str] = {}
+    for cell, cell_words in zip(boxes, per_cell, strict=True):
+        lines = group_lines(sorted(cell_words, key=lambda w: (w.key, w.x0)))
+        lines.sort(key=lambda ln: ln.top)
+        texts[(cell.row, cell.col)] = "\n".join(" ".join(w.text for w in sorted(ln.words, key=lambda w: w.x0))
+                                               for ln in lines)
+    return texts, [w.conf for w in words if w.conf >= 0]
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -491,7 +575,14 @@ def ocr_page(image: Image.Image, number: int, limits: Limits, config: OcrConfig 
         if abs(angle) >= SKEW_MIN_DEG:
             upscaled = rotate_gray(upscaled, angle)
     height, width = (round(n / scale) for n in upscaled.shape[:2])
-    words = _words(binarize(upscaled, config.binarize), config, deadline)
+    binary = binarize(upscaled, config.binarize)
+    xheight = glyph_height(binary) if config.despeckle or config.tables else None
+    if config.despeckle and xheight:
+        binary = remove_specks(binary, xheight, SPECKLED_SHARE)
+    tables: list[_PlacedTable] = []
+    if config.tables and xheight:
+        binary, tables = read_tables(binary, xheight, config, deadline)
+    words = _words(binary, config, deadline)
     if config.drop_noise:
         words = [w for w in words if not _is_noise(w)]
     lines = group_lines(words)
@@ -501,16 +592,22 @@ def ocr_page(image: Image.Image, number: int, limits: Limits, config: OcrConfig 
         lines = split_columns(lines)
     if config.recognizer == "aster":
         recognize_lines(upscaled, lines, deadline)
-    return _page(lines, number, width, height, scale)
+    return _page(lines, number, width, height, scale, tables)
 
 
-def _page(lines: list[_Line], number: int, width: int, height: int, scale: float) -> RawPage:
-    """RawPage with geometry scaled back to the upright input's pixels."""
-    items: list[RawLine] = []
+def _page(lines: list[_Line], number: int, width: int, height: int, scale: float,
+          tables: list[_PlacedTable] | None = None) -> RawPage:
+    """RawPage with geometry scaled back to the upright input's pixels; tables go in by their top."""
+    items: list[RawLine | RawTable] = []
     confs: list[float] = []
+    pending = sorted(tables or [], key=lambda t: t.top)
+    for table in pending:
+        confs += table.confs
     for line in lines:
         if not line.words:
             continue
+        while pending and pending[0].top <= line.top:
+            items.append(pending.pop(0).table)
         words = sorted(line.words, key=lambda w: w.x0)
         confs += [w.conf for w in words if w.conf >= 0]
         items.append(RawLine(
@@ -518,6 +615,7 @@ def _page(lines: list[_Line], number: int, width: int, height: int, scale: float
             x0=line.x0 / scale, x1=line.x1 / scale, top=line.top / scale, bottom=line.bottom / scale,
             size=_line_height(line) / scale, para_end=line.para_end,
         ))
+    items += [t.table for t in pending]
     return RawPage(number=number, items=items, width=float(width), height=float(height), ocr=True,
                    ocr_confidence=round(sum(confs) / len(confs), 1) if confs else None)
 
