@@ -512,6 +512,7 @@ def _write_table(w: _Writer, unit: _Table, join_lines: bool) -> Block:
     layout = unit.table.layout
     rows: list[list[Cell | None]] = [[None] * len(raw_row) for raw_row in unit.table.rows]
     order = [(r, c) for r, raw_row in enumerate(unit.table.rows) for c in range(len(raw_row))]
+    grid = _grid_columns(unit.table)
     if layout:
         order.sort(key=lambda rc: (rc[1], rc[0]))
     first = True
@@ -524,9 +525,26 @@ def _write_table(w: _Writer, unit: _Table, join_lines: bool) -> Block:
         prev_row = r
         text = _cell_text(raw, join_lines, layout)
         s, e = w.add(text)
-        rows[r][c] = Cell(text, s, e, r, c, raw.rowspan, raw.colspan)
+        rows[r][c] = Cell(text, s, e, r, grid[r][c], raw.rowspan, raw.colspan)
     done = [[cell for cell in row if cell is not None] for row in rows]
     return Block("table", start, w.pos, unit.page, rows=done, layout=layout, page_end=unit.page_end)
+
+
+def _grid_columns(table: RawTable) -> list[list[int]]:
+    """The grid column of every cell: a merged cell is given once, so later cells of the rows
+    it spans sit further right than their index in the row."""
+    covered: set[tuple[int, int]] = set()
+    out: list[list[int]] = []
+    for r, row in enumerate(table.rows):
+        col, cols = 0, []
+        for cell in row:
+            while (r, col) in covered:
+                col += 1
+            cols.append(col)
+            covered.update((r + dr, col + dc) for dr in range(max(1, cell.rowspan)) for dc in range(max(1, cell.colspan)))
+            col += max(1, cell.colspan)
+        out.append(cols)
+    return out
 
 
 def _cell_text(cell: RawCell, join_lines: bool, layout: bool) -> str:

@@ -306,3 +306,13 @@ def test_seed_task_table_rows_are_not_merged(seed_lines: list[str]) -> None:
     glued = [ln for ln in table if re.search(r"\d{2}/20\d\d\s+\d{1,2}\s+\S", ln) or len(ln) > 250]
     assert not glued, glued
     assert sum(1 for ln in table if re.fullmatch(r"\d{1,2}", ln)) >= 10
+
+
+def test_cells_carry_their_grid_column_under_a_rowspan() -> None:
+    from nlp.layout import assemble
+    from nlp.model import RawCell, RawPage, RawTable
+
+    table = RawTable([[RawCell("1"), RawCell("Ban Giám hiệu", rowspan=2), RawCell("Tháng 9")],
+                      [RawCell("2"), RawCell("Tháng 10")]])
+    (block,) = [b for b in assemble([RawPage(1, [table])]).blocks if b.kind == "table"]
+    assert [(c.text, c.col) for c in block.rows[1]] == [("2", 0), ("Tháng 10", 2)]
