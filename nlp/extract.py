@@ -7,6 +7,7 @@ from typing import Any
 
 from nlp.header import Header
 from nlp.model import Block, Source
+from nlp.orgs import expand_org
 from nlp.pipeline import get_pipeline
 
 SCHEMA = "vanthu.extraction/1"
@@ -44,11 +45,19 @@ def extract(text: str, blocks: list[Block] | None = None) -> Extraction:
     )
 
 
+def _with_normalized_issuer(ref: dict[str, Any]) -> dict[str, Any]:
+    """Add the issuer with abbreviations spelled out (``UBND`` → ``Ủy ban nhân dân``) for matching."""
+    ref["issuer_normalized"] = expand_org(ref["issuer"]) if ref.get("issuer") else None
+    return ref
+
+
 def to_contract(source: Source, text: str, extraction: Extraction, warnings: list[str] | None = None) -> dict[str, Any]:
     """The public JSON object (shared/contract/EXTRACTION.md); extra keys are additions, never renames."""
     header = extraction.header.to_dict()
     out_header = {key: header.get(key) for key in _HEADER_KEYS}
-    out_header["urgency"] = header.get("urgency")
+    for extra in ("urgency", "quoc_hieu", "tieu_ngu"):
+        out_header[extra] = header.get(extra)
+    out_header["issuer_normalized"] = expand_org(out_header["issuer"]) if out_header["issuer"] else None
     out_header["review"] = header.get("review", [])
     out_header["date_month"] = header.get("date_month")
     src = asdict(source)
@@ -59,7 +68,7 @@ def to_contract(source: Source, text: str, extraction: Extraction, warnings: lis
                    "ocr_confidence": src["ocr_confidence"]},
         "text": text,
         "header": out_header,
-        "references": [r.to_dict() for r in extraction.references],
+        "references": [_with_normalized_issuer(r.to_dict()) for r in extraction.references],
         "dates": [d.to_dict() for d in extraction.dates],
         "tasks": [t.to_dict() for t in extraction.tasks],
         "sections": [s.to_dict() for s in extraction.sections],

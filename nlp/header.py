@@ -58,6 +58,8 @@ class Header:
     signer_title: str | None = None
     signer_name: str | None = None
     urgency: str | None = None
+    quoc_hieu: bool = False  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" stands in the header
+    tieu_ngu: bool = False  # "Độc lập - Tự do - Hạnh phúc" stands in the header
     date_month: str | None = None  # "2020-04" when only the day is blank, for the blank reader
     review: list[str] = field(default_factory=list)  # fields a person must fill or confirm
 
@@ -79,6 +81,9 @@ def get_header(text: str) -> Header:
     if title is not None:
         _read_type_and_subject(zone, title, lines[len(zone) :], header)
     _read_urgency(lines, header)
+    zone_fold = fold(" ".join(line.text for line in zone))
+    header.quoc_hieu = bool(_QUOC_HIEU.search(zone_fold))
+    header.tieu_ngu = bool(_TIEU_NGU.search(zone_fold))
     signer = get_signer(text)
     header.signer_authority, header.signer_title, header.signer_name = signer.authority, signer.title, signer.name
     return header

@@ -45,6 +45,8 @@ PLAN_END = [
 
 LETTER = """UBND HUYỆN AN PHÚ
 PHÒNG GIÁO DỤC VÀ ĐÀO TẠO
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
 Số: 101/PGDĐT-VP
 V/v báo cáo số liệu đầu năm học 2025-2026
 An Phú, ngày 12 tháng 9 năm 2025

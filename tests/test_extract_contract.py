@@ -64,3 +64,10 @@ def test_sample_letter_identity() -> None:
     assert header["signer_name"] == "Trần Văn Minh"
     assert [r["ref"] for r in data["references"]] == ["2310/SGDĐT-KHTC"]
     assert data["recipients"] == ["Như trên", "Lưu: VT."]
+
+
+def test_sample_letter_motto_and_normalized_issuers() -> None:
+    path = ROOT / "samples" / "cong_van_bao_cao_so_lieu.txt"
+    data = analyze(path.read_bytes(), filename=path.name)
+    assert data["header"]["quoc_hieu"] and data["header"]["tieu_ngu"]
+    assert data["references"][0]["issuer_normalized"] == "Sở Giáo dục và Đào tạo"

@@ -312,3 +312,10 @@ def test_incoming_stamp_over_the_trich_yeu_is_skipped() -> None:
             + "_ thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính đạt kết quả tích cực. " * 3 + "\n")
     h = get_header(text)
     assert h.subject == "Về việc tăng cường công tác thi hành án hành chính trên địa bàn tỉnh Quảng Ngãi"
+
+
+def test_quoc_hieu_and_tieu_ngu_are_recognized() -> None:
+    h = get_header(LETTER)
+    assert h.quoc_hieu and h.tieu_ngu
+    bare = get_header("SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/KH-SGDĐT\nKẾ HOẠCH\nTổ chức hội thi\n")
+    assert not bare.quoc_hieu and not bare.tieu_ngu
