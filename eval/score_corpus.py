@@ -80,32 +80,35 @@ def run(out: Path, only: list[str]) -> dict[str, float]:
 
 
 def score(out: Path, detail: bool) -> None:
+    """Score the seed, the development set and the held-out set, each whole and split into
+    digital/text documents and OCR'd ones (scans and photos), as the acceptance asks."""
     held = holdout()
-    sets = {"seed": [], "dev": [], "holdout": []}
+    sets: dict[str, list[str]] = {}
     for pred in sorted(out.glob("*.json")):
         name = pred.stem
-        if name.startswith("kh_pgddt_dienbienphu"):
-            sets["seed"].append(name)
-        elif name in held:
-            sets["holdout"].append(name)
-        else:
-            sets["dev"].append(name)
-    for label, names in sets.items():
-        if not names:
-            continue
-        gdir, pdir = out / f"_gold_{label}", out / f"_pred_{label}"
-        for d in (gdir, pdir):
-            shutil.rmtree(d, ignore_errors=True)
-            d.mkdir()
-        for name in names:
-            gold = SHARED / "corpus" / f"{name}.gold.json"
-            if not gold.exists():
-                gold = SHARED / "corpus" / "real" / f"{name}.gold.json"
-            shutil.copy(gold, gdir)
-            shutil.copy(out / f"{name}.json", pdir)
-        print(f"\n##### {label} ({len(names)} documents)")
-        args = [sys.executable, str(SCORER), str(gdir), str(pdir)] + (["--detail"] if detail else [])
-        print(subprocess.run(args, capture_output=True, text=True).stdout)
+        group = "seed" if name.startswith("kh_pgddt_dienbienphu") else "holdout" if name in held else "dev"
+        ocr = json.loads(pred.read_text(encoding="utf-8"))["source"]["ocr"]
+        for label in (group, f"{group} / {'scans' if ocr else 'digital+text'}"):
+            sets.setdefault(label, []).append(name)
+    for label in sorted(sets, key=lambda k: (k.split(" ")[0] != "seed", k.split(" ")[0] == "holdout", k)):
+        _score_set(out, label, sets[label], detail and " / " not in label)
+
+
+def _score_set(out: Path, label: str, names: list[str], detail: bool) -> None:
+    tag = label.replace(" / ", "_").replace("+", "")
+    gdir, pdir = out / f"_gold_{tag}", out / f"_pred_{tag}"
+    for d in (gdir, pdir):
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir()
+    for name in names:
+        gold = SHARED / "corpus" / f"{name}.gold.json"
+        if not gold.exists():
+            gold = SHARED / "corpus" / "real" / f"{name}.gold.json"
+        shutil.copy(gold, gdir)
+        shutil.copy(out / f"{name}.json", pdir)
+    print(f"\n##### {label} ({len(names)} documents)")
+    args = [sys.executable, str(SCORER), str(gdir), str(pdir)] + (["--detail"] if detail else [])
+    print(subprocess.run(args, capture_output=True, text=True).stdout)
 
 
 def main() -> None:
