@@ -20,6 +20,7 @@ from nlp.normalize import fold
 from nlp.orgs import starts_with_org
 from nlp.patterns import header as P
 from nlp.patterns.doctypes import DOC_TYPES, TITLE_TYPES
+from nlp.patterns.signer import SIGNER_TITLES
 from nlp.signer import get_signer
 
 _QUOC_HIEU = re.compile(P.QUOC_HIEU, re.I)
@@ -35,7 +36,7 @@ _BODY_START = re.compile(P.BODY_START, re.I)
 _CONG_VAN = re.compile(P.CONG_VAN, re.I)
 _MANGLED_SO = re.compile(P.MANGLED_SO_LINE)
 _CLEAN_TOKEN = re.compile(r"[(\"“‘']?\w+(?:[-/.,&']\w+)*[)\"”’'.,;:!?]*")
-_TITLES = sorted(P.SIGNER_TITLES, key=len, reverse=True)
+_TITLES = sorted((fold(t) for t in SIGNER_TITLES), key=len, reverse=True)
 _TYPE_FOLDS = sorted(((t, fold(t).upper()) for t in TITLE_TYPES), key=lambda t: len(t[1]), reverse=True)
 _LONE_CONSONANT = re.compile(r"\b([BCDĐGHKLMNPQRSTVX])\s+(?=[A-ZĐÀ-Ỹ])")
 _HEAD_CHARS = 3000

@@ -52,14 +52,3 @@ URGENCY = {"HOA TOC": "Hỏa tốc", "THUONG KHAN": "Thượng khẩn", "KHAN": 
 # Words that open the body after the trích yếu.
 BODY_OPENERS = ("Can cu", "Kinh gui", "Thuc hien", "Tiep theo", "Trong ", "Theo ", "Nham ", "De ")
 
-AUTHORITY = r"\b(?P<mark>KT|TM|TL|TUQ|Q)\s*[./]\s*"
-
-# Signer titles (folded, upper case), longest first when used.
-SIGNER_TITLES: tuple[str, ...] = (
-    "PHO THU TUONG", "THU TUONG", "PHO CHU TICH", "CHU TICH", "BO TRUONG", "THU TRUONG",
-    "PHO GIAM DOC", "GIAM DOC", "PHO TRUONG PHONG", "TRUONG PHONG", "PHO HIEU TRUONG", "HIEU TRUONG",
-    "PHO CHANH VAN PHONG", "CHANH VAN PHONG", "VU TRUONG", "PHO VU TRUONG", "CUC TRUONG", "PHO CUC TRUONG",
-    "TONG CUC TRUONG", "PHO TONG CUC TRUONG", "CHANH THANH TRA", "PHO CHANH THANH TRA",
-    "BI THU", "PHO BI THU", "TRUONG BAN", "PHO TRUONG BAN", "TONG GIAM DOC", "PHO TONG GIAM DOC",
-    "GIAM DOC SO", "CHU NHIEM", "PHO CHU NHIEM", "TRUONG DOAN", "TO TRUONG",
-)
