@@ -11,6 +11,8 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
 
