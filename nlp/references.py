@@ -187,6 +187,8 @@ _ISSUER_HEAD = re.compile(
     rf"(?<![a-z0-9])(?P<type>{_TYPES_ALT})\s+cua\s+(?P<org>[^;:.\n]{{2,90}}?)\s*:?\s*{P.SO}\s*[:.]?\s*$"
 )
 _TYPE_RIGHT_BEFORE = re.compile(rf"(?<![a-z0-9])(?:{_TYPES_ALT})\s*$")
+_TYPE_WORD = re.compile(rf"(?<![a-z0-9])(?:{_TYPES_ALT})(?![a-z0-9])")
+_TYPE_GAP_BREAK = re.compile(r"[\d;.\n()]")
 _SO_HEAD = re.compile(rf"(?<![a-z0-9]){P.SO}\s*[:.]?\s*$")
 # no look-behind: "Căn cứLuật" (a lost space) still cites; _law_word_ok checks the start
 _LAW_WORD = re.compile(rf"(?:{_LAW_ALT})(?![a-z0-9])")
@@ -213,6 +215,9 @@ _PAREN_ABBREV = re.compile(r"\s*\([A-ZĐ&][A-ZĐ&\s]{0,14}\)")
 _TITLE_STOP = re.compile(r"[;\n]|\.(?=\s|$|\.)|,\s+(?=\w)|\s\((?:sau đây|gọi tắt)")
 _INSTRUCTION_AT = re.compile(r"(?:" + "|".join(P.INSTRUCTION_WORDS) + r")(?![a-z])")
 _BASIS_AT = re.compile(r"(?:" + "|".join(P.BASIS_WORDS) + r")")
+_ITEM_BASIS_OBJECT = re.compile(
+    rf"\s+(?:cac\s+|theo\s+)?(?:{'|'.join(P.ITEM_BASIS_OBJECTS)}|{_TYPES_ALT})(?![a-z0-9])"
+)
 _MENTION_AT = re.compile(r"(?:" + "|".join(P.MENTION_WORDS) + r")(?![a-z])")
 # a capitalised clause word opening a line: "Căn cứ", "Thực hiện", "Theo", "Xét"
 _CLAUSE_OPENER = re.compile(r"(?:Căn cứ|Thực hiện|Tiếp theo|Theo|Xét|Trả lời|Can cu|Thuc hien|Tiep theo)\b")
@@ -260,9 +265,12 @@ class _Reader:
     def _mode_at(self, s: int, current: str, hard: bool = True) -> str:
         """Mode of the clause starting at ``s`` given the mode before it."""
         mk = P.LIST_MARKER.match(self.fold, s)
+        item = bool(mk and self.fold[s : mk.end()].strip())
         s = mk.end() if mk else s
         capital = self.text[s : s + 1].isupper()
         basis = _BASIS_AT.match(self.fold, s)
+        if basis and item and basis.group() == "thuc hien" and not _ITEM_BASIS_OBJECT.match(self.fold, basis.end()):
+            basis = None  # "- Thực hiện theo dõi ...": the item's task, not its basis
         if capital and basis and not self.text[basis.end() : basis.end() + 1].islower():
             return "basis"
         if capital and _MENTION_AT.match(self.fold, s):
@@ -350,13 +358,34 @@ class _Reader:
     # ---------------------------------------------------------- citations at symbols
 
     def own_number(self, a: _Anchor) -> bool:
-        """True for the document's own ``Số:`` line (its identity, not a citation)."""
-        line_start = self.fold.rfind("\n", 0, a.start) + 1
+        """True for the document's own ``Số:`` line (its identity, not a citation).
+
+        "Số: N/SYM" at a line start or after upper-case header words only, and a line that
+        opens with "Số N/SYM" (an appendix repeating the header) unless it is an
+        item of a list a type word introduced ("các Công văn:\nSố 1060/...; số ...").
+        """
+        line_start = self.text.rfind("\n", 0, a.start) + 1
         before = self.fold[line_start : a.start]
         m = P.OWN_NUMBER.search(before)
-        if not m:
+        # a header column merged onto the line is upper case ("UBND TỈNH X Số: 12/..."),
+        # a sentence is not ("... của Hội đồng Chính phủ số : 88/CP")
+        lead = self.text[line_start : line_start + m.start()] if m else ""
+        if m and not _TYPE_RIGHT_BEFORE.search(before[: m.start()][-40:]) and not any(c.islower() for c in lead):
+            return True
+        if not P.OWN_NUMBER_LINE.match(before):
             return False
-        return not _TYPE_RIGHT_BEFORE.search(before[: m.start()][-40:])
+        lead = self.fold[max(0, line_start - 80) : line_start].rstrip()
+        return not (lead.endswith((":", ";", ",")) or _TYPE_RIGHT_BEFORE.search(lead))
+
+    def own_caption(self, a: _Anchor, own_symbols: set[str]) -> bool:
+        """An appendix caption "(Kèm theo Công văn số N/SYM ...)" with the document's own symbol."""
+        if a.symbol.upper() not in own_symbols:
+            return False
+        line_start = self.text.rfind("\n", 0, a.start) + 1
+        before = self.fold[line_start : a.start]
+        before = re.sub(r"[^\w\s]{1,2}\s*$", "", before)  # OCR marks before a handwritten number
+        cap = P.APPENDIX_CAPTION.match(before)
+        return bool(cap and _TYPED_HEAD.fullmatch(before, cap.end()))
 
     def own_subject(self) -> list[tuple[int, int]]:
         """Spans of the document's own trích yếu ("V/v ...", a header "Về việc ..." line)."""
@@ -425,9 +454,11 @@ class _Reader:
             dtype = prev.doc_type
             if prev._shared_issuer:
                 pre_issuer, shared = prev.issuer, True
-        if dtype is None:
-            if not a.strong:
+        if dtype is None and not a.strong:
+            dtype = self.type_earlier(a, start, floor)
+            if dtype is None:
                 return None
+        elif dtype is None:
             dtype = a.code_type
         elif dtype in P.GENERIC_TYPES:
             dtype = a.code_type or P.DEFAULT_TYPE
@@ -456,6 +487,25 @@ class _Reader:
             year=a.year, symbol=a.symbol, ref=a.ref, date=date, issuer=issuer or pre_issuer,
             title=title, role=self.role(start), _tail=max(end, tail), _shared_issuer=shared and not issuer,
         )
+
+    def type_earlier(self, a: _Anchor, start: int, floor: int) -> str | None:
+        """Type of an old short symbol ("88/CP") named earlier in its phrase.
+
+        "các Nghị định dưới luật của Hội đồng Chính phủ số : 88/CP": only after
+        "số", from the last capitalised type word before it with no digit or
+        clause mark in between (a lower-case "luật" is a word of the phrase).
+        """
+        if start == a.start or not _SO_HEAD.fullmatch(self.fold, start, a.start):
+            return None
+        ws = max(floor, start - P.TYPE_EARLIER_SPAN)
+        best = None
+        for m in _TYPE_WORD.finditer(self.fold, ws, start):
+            if self.text[m.start()].isupper() and not _TYPE_GAP_BREAK.search(self.fold, m.end(), start):
+                best = m
+        if best is None:
+            return None
+        name = _TYPE_OF_WORD[re.sub(r"\s+", " ", best.group())]
+        return None if name in P.LAW_TYPES else name
 
     def _continues_list(self, prev: Reference | None, start: int) -> bool:
         """True if only list connectors (", ", "và", ";") separate ``start`` from ``prev``."""
@@ -567,10 +617,14 @@ def get_references(text: str) -> list[Reference]:
     subject = r.own_subject()
     refs: list[Reference] = []
     own_refs: set[str] = set()
+    own_symbols: set[str] = set()
     prev: Reference | None = None
     for a in r.anchors:
         if r.own_number(a):
             own_refs.add(a.ref.upper())
+            own_symbols.add(a.symbol.upper())
+            continue
+        if r.own_caption(a, own_symbols):
             continue
         if _inside(subject, a.start):
             continue

@@ -423,6 +423,74 @@ def test_own_subject_line_is_skipped():
     assert found[1].date == "2021-12-31"
 
 
+def test_own_number_with_ocr_mark_before_handwritten_number():
+    text = ("Độc lập - Tự do - Hạnh phúc\nSố: #14 /UBND-SGDĐT\nKính gửi: Các sở\n"
+            "Thực hiện Thông báo số 496-TB/TU ngày 17/8/2023;")
+    assert [r.ref for r in refs(text)] == ["496-TB/TU"]
+
+
+def test_own_number_line_without_colon_on_an_appendix_page():
+    text = ("Thực hiện Kế hoạch số 45/KH-UBND ngày 02/3/2022.\nPhụ lục\nSố 230/UBND-VX\n"
+            "1. Triển khai Chỉ thị số 05-CT/TW.")
+    assert [r.ref for r in refs(text)] == ["45/KH-UBND", "05-CT/TW"]
+
+
+def test_so_line_continuing_a_typed_list_is_still_a_citation():
+    text = "Thực hiện các Công văn của UBND tỉnh:\nSố 1060/UBND-VX; số 1187/UBND-VX ngày 05/3/2020."
+    assert [r.ref for r in refs(text)] == ["1060/UBND-VX", "1187/UBND-VX"]
+
+
+def test_so_colon_inside_a_sentence_is_no_own_number():
+    text = "- Căn cứ các Nghị định của Chính phủ số : 88/CP, ngày 17/8/1994;"
+    assert one(text).ref == "88/CP"
+
+
+def test_appendix_caption_with_own_symbol_is_a_self_reference():
+    text = ("Số: 5710/UBND-SGDĐT\nThực hiện Thông báo số 496-TB/TU;\nPhụ lục\n"
+            "(Kèm theo Công văn số #240 /UBND-SGDĐT\nngày 4/10/2023 của UBND thành phố):\n"
+            "1. Thực hiện Nghị quyết số 29-NQ/TW.")
+    assert [r.ref for r in refs(text)] == ["496-TB/TU", "29-NQ/TW"]
+
+
+def test_appendix_caption_of_another_symbol_is_kept():
+    text = "Số: 12/UBND-VX\nPhụ lục\n(Kèm theo Quyết định số 45/QĐ-UBND ngày 02/3/2022)"
+    assert [r.ref for r in refs(text)] == ["45/QĐ-UBND"]
+
+
+def test_old_short_symbol_typed_by_capitalised_type_word_earlier_in_phrase():
+    text = ("- Căn cứ Luật đất đai ngày 14/7/1993 và các Nghị định dưới luật của Hội đồng Chính phủ "
+            "số : 88/CP, ngày 17/8/1994, số 60/CP, ngày 05/7/1994 về quyền sở hữu nhà ở.")
+    found = {r.ref: r for r in refs(text)}
+    assert {k: (v.doc_type, v.date, v.role) for k, v in found.items() if k} == {
+        "88/CP": ("Nghị định", "1994-08-17", "basis"),
+        "60/CP": ("Nghị định", "1994-07-05", "basis"),
+    }
+
+
+def test_old_short_symbol_without_type_word_in_phrase_stays_out():
+    assert refs("Lô đất số 15/B của hộ ông A; diện tích số 26/CP.") == []
+    assert refs("Quyết định giao đất ngày 05/3/1999 cho hộ số 12/CP.") == []
+
+
+def test_spaced_three_part_old_symbol():
+    r = one("Căn cứ vào Quyết định số: 350 / UB-QĐ-NĐ ngày 18 tháng 9 năm 1986 của UBND tỉnh Cao Bằng")
+    assert (r.ref, r.date, r.issuer, r.role) == ("350/UB-QĐ-NĐ", "1986-09-18", "UBND tỉnh Cao Bằng", "basis")
+
+
+def test_trich_yeu_read_as_v_w_by_ocr_is_the_own_subject():
+    text = ("Số: 14/UBND-SGDĐT\nV/w thực hiện Thông báo số 496-TB/TU\nKính gửi: Các sở\n"
+            "Thực hiện Thông báo số 496-TB/TU ngày 17/8/2023;")
+    assert [(r.ref, r.role) for r in refs(text)] == [("496-TB/TU", "basis")]
+
+
+def test_thuc_hien_as_task_verb_in_a_list_item_is_no_basis():
+    text = ("2. Trách nhiệm cụ thể:\n- Thực hiện theo dõi việc thi hành án theo đúng quy định tại "
+            "Nghị định số 71/2016/NĐ-CP ngày 01/7/2016 của Chính phủ.")
+    assert one(text).role == "mention"
+    text = "- Thực hiện Nghị định số 71/2016/NĐ-CP ngày 01/7/2016 của Chính phủ, Sở yêu cầu:"
+    assert one(text).role == "basis"
+
+
 def test_single_group_code_needs_a_type_word():
     assert refs("xem mục 12/TTg") == []
     assert one("Quyết định số 12/TTg").ref == "12/TTg"

@@ -164,6 +164,9 @@ ISSUER_BEFORE = re.compile(r"cua\s+(?P<org>[^;:.\n]{2,90}?)\s+tai\s+(?:cac\s+)?$
 # Clause words that make the citations of their clause the document's basis,
 # and words that open a clause citing something else (a proposal, a reply).
 BASIS_WORDS: tuple[str, ...] = ("can cu", "thuc hien", "tiep theo")
+# In a list item "- Thực hiện" is the task's verb ("- Thực hiện theo dõi việc ..."):
+# it opens a basis clause there only before what it carries out (a type word or these).
+ITEM_BASIS_OBJECTS: tuple[str, ...] = ("y kien", "chi dao", "ket luan")
 MENTION_WORDS: tuple[str, ...] = ("theo de nghi", "xet de nghi", "tra loi", "theo", "xet")
 # A clause after ";" that opens with an instruction is the document's own
 # decision, no longer its basis: "...; giao Sở Nông nghiệp rà soát ...".
@@ -174,14 +177,22 @@ INSTRUCTION_WORDS: tuple[str, ...] = (
 # "căn cứ (vào|theo)" right before a citation makes it basis wherever it stands.
 BASIS_RIGHT_BEFORE = re.compile(r"can cu\s+(?:vao\s+|theo\s+)?(?:cac\s+)?$")
 
+# How far back a capitalised type word may type an old short symbol after "số".
+TYPE_EARLIER_SPAN = 90
+
 # List markers that may open a paragraph before its clause word.
 LIST_MARKER = re.compile(r"[\s\-+•*–]*(?:(?:\d+(?:\.\d+)*|[a-zđ]|[ivxlc]+)\s*[.)/]\s+)?[\s\-+•*–]*")
 
 # Connectors between items of a coordinated list of citations.
 LIST_GAP = re.compile(r"^[\s,;:]*(?:(?:va|hoac|cung)\s+)?(?:cac\s+)?$")
 
-# "Số:" of the document's own header (not a citation).
-OWN_NUMBER = re.compile(r"so\s*:\s*$")
+# "Số:" of the document's own header (not a citation); OCR may put a stray
+# mark before a handwritten number ("Số: #14 /UBND-SGDĐT") or drop the colon.
+OWN_NUMBER = re.compile(r"so\s*:\s*[^\w\s]{0,2}\s*$")
+# The same line opening the text line: "Số 14/UBND-VX" with no type word before it.
+OWN_NUMBER_LINE = re.compile(r"^\s*(?:so|s0)\s*[:.]?\s*[^\w\s]{0,2}\s*$")
+# The caption of an appendix names its own document: "(Kèm theo Công văn số 5710/UBND-SGDĐT ...)".
+APPENDIX_CAPTION = re.compile(r"^\s*\(\s*(?:ban hanh\s+)?kem theo\s+")
 
 # A year after a law's name: "Luật NSNN 2015", "Luật Đất đai năm 2013".
 LAW_YEAR = re.compile(r"\s+(?:nam\s+)?(?P<y>(?:19|20)\d\d)(?![\d/])")
@@ -205,5 +216,5 @@ DATE_CLOSING = re.compile(r"ngay\s+" + DATE + r"[\s;.,]*$")
 
 # The document's own subject (trích yếu): "V/v ..." (công văn) or a "Về việc ..."
 # line before the body starts. Citations there describe the document itself.
-OWN_SUBJECT = re.compile(r"(?:^|(?<=\n)|(?<=\s))v/v\s[^\n]*|(?:^|(?<=\n))ve viec\s[^\n]*")
+OWN_SUBJECT = re.compile(r"(?:^|(?<=\n)|(?<=\s))v/[vw]\s[^\n]*|(?:^|(?<=\n))ve viec\s[^\n]*")
 BODY_START = re.compile(r"(?:^|\n)\s*(?:can cu|kinh gui|thuc hien|theo de nghi|xet de nghi)", re.M)
