@@ -78,6 +78,77 @@ def extract(file: str, as_json: bool) -> None:
     _print_summary(data)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to bind.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Web server threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Run the web app and one worker; start a local Redis under VANTHU_HOME when none answers."""
+    import os
+
+    from waitress import serve as waitress_serve
+
+    from service.app import create_app
+    from service.runtime import start_worker_process, stop_process
+    from store.db import migrate
+    from worker.queue import ensure_redis
+
+    migrate()
+    _first_admin()
+    os.environ["REDIS_URL"] = ensure_redis()
+    worker = start_worker_process()
+    click.echo(f"vanthu: http://{host}:{port}/ (Redis {os.environ['REDIS_URL']})", err=True)
+    try:
+        waitress_serve(create_app(), host=host, port=port, threads=threads)
+    finally:
+        stop_process(worker)
+
+
+def _first_admin() -> None:
+    """On a fresh install, create an admin so someone can log in; print the password once."""
+    from sqlalchemy import func, select
+
+    from service.auth import create_user
+    from store.db import session
+    from store.models import User
+
+    with session() as db:
+        if db.scalar(select(func.count()).select_from(User)):
+            return
+    _, password, token = create_user("admin", "default", "admin")
+    click.echo(f"vanthu: tài khoản quản trị mới / new admin account: admin / {password}", err=True)
+    click.echo(f"vanthu: API token: {token}", err=True)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run one worker that reads and extracts queued documents (start as many as you like, on any host)."""
+    from service.runtime import run_worker
+
+    run_worker(burst=burst)
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--unit", required=True, help="Unit code (đơn vị); created when new.")
+@click.option("--role", type=click.Choice(["clerk", "leader", "admin"]), default="clerk", show_default=True)
+def user_add(name: str, unit: str, role: str) -> None:
+    """Create a user and print the password and the API token (shown once)."""
+    from service.auth import create_user
+    from store.db import migrate
+
+    migrate()
+    _, password, token = create_user(name, unit, role)
+    click.echo(f"password: {password}")
+    click.echo(f"token: {token}")
+
+
 _HEADER_LABELS = (
     ("parent_issuer", "Cơ quan chủ quản"), ("issuer", "Cơ quan ban hành"), ("ref", "Số, ký hiệu"),
     ("place", "Địa danh"), ("date", "Ngày ban hành"), ("doc_type", "Loại văn bản"), ("subject", "Trích yếu"),
