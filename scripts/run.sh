@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# Set up (scripts/setup.sh), then run vanthu on its embedded defaults.
+# Set up (scripts/setup.sh), then run the service on its embedded defaults:
+# SQLite and blobs under ./var, a local Redis started when none answers, one worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-for f in samples/*.docx samples/*.pdf samples/*.png samples/*.txt; do
-  [ -e "$f" ] || continue
-  echo "=== vanthu read $f"
-  .venv/bin/vanthu read "$f"
-done
+exec .venv/bin/vanthu serve "$@"
