@@ -15,8 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from redis import Redis
-from redis.exceptions import RedisError
+from worker.queue import ping
 
 
 def free_port() -> int:
@@ -26,13 +25,7 @@ def free_port() -> int:
 
 
 def answers(url: str, timeout: float = 0.5) -> bool:
-    client = Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
-    try:
-        return bool(client.ping())
-    except (RedisError, OSError):
-        return False
-    finally:
-        client.close()
+    return ping(url, timeout)
 
 
 class RedisServer:

@@ -6,10 +6,6 @@ the same file uploaded twice at once yields one document.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.service_proc import ROOT, Service, running_service
+from service.runtime import start_worker_process, stop_process
+from tests.service_proc import Service, running_service
 
 LETTER = """UBND HUYỆN AN PHÚ
 PHÒNG GIÁO DỤC VÀ ĐÀO TẠO
@@ -52,8 +49,7 @@ def _status(svc: Service, doc_id: int) -> dict:
 
 @pytest.mark.slow
 def test_twenty_uploads_at_once_all_finish_with_two_workers(service: Service) -> None:
-    extra = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], cwd=ROOT, env=service.env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    extra = start_worker_process(env=service.env)
     try:
         files = [(f"cv_{n}.txt", LETTER.format(n=n).encode("utf-8")) for n in range(1, 21)]
         with ThreadPoolExecutor(max_workers=20) as pool:
@@ -75,11 +71,7 @@ def test_twenty_uploads_at_once_all_finish_with_two_workers(service: Service) ->
             refs.add(resp.json()["header"]["ref"])
         assert refs == {f"{n}/PGDĐT-VP" for n in range(1, 21)}
     finally:
-        os.killpg(extra.pid, signal.SIGTERM)
-        try:
-            extra.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(extra.pid, signal.SIGKILL)
+        stop_process(extra)
 
 
 @pytest.mark.slow
