@@ -39,6 +39,7 @@ STAGE_VI = {
     "layout": "dựng đoạn văn",
     "extract": "trích xuất",
     "blanks": "đọc chỗ để trống",
+    "check": "kiểm tra văn bản viện dẫn",
     "retry": "gặp lỗi tạm thời, sẽ thử lại",
     "done": "hoàn tất",
 }

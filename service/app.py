@@ -99,11 +99,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(home)
 
-    from service import api, auth, web
+    from service import api, auth, checks, web
 
     auth.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(checks.bp)
     auth.csrf.exempt(api.bp)  # the API checks CSRF itself when a browser session writes
 
     _error_pages(app)

@@ -91,9 +91,11 @@ def serve(host: str, port: int, threads: int) -> None:
     from service.app import create_app
     from service.runtime import start_worker_process, stop_process
     from store.db import migrate
+    from store.registry import ensure_seeded
     from worker.queue import ensure_redis
 
     migrate()
+    ensure_seeded()
     _first_admin()
     os.environ["REDIS_URL"] = ensure_redis()
     worker = start_worker_process()
@@ -147,6 +149,46 @@ def user_add(name: str, unit: str, role: str) -> None:
     _, password, token = create_user(name, unit, role)
     click.echo(f"password: {password}")
     click.echo(f"token: {token}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction object with `check` filled.")
+def check(file: str, as_json: bool) -> None:
+    """Check every legal text FILE cites against the registry (exists, date, issuer, symbol, in force)."""
+    from pathlib import Path
+
+    from worker.check import check_file, format_table
+
+    try:
+        data = check_file(Path(file))
+    except ReadError as exc:
+        click.echo(f"Lỗi / Error [{exc.code}]: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else format_table(data))
+
+
+@main.group()
+def registry() -> None:
+    """The registry of legal texts the checker uses."""
+
+
+@registry.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def registry_import(file: str) -> None:
+    """Import FILE (.csv as exported from vbpl.vn, .jsonl, .xlsx) into the registry."""
+    from pathlib import Path
+
+    from store.db import migrate, session
+    from store.registry import ensure_seeded, import_file
+
+    migrate()
+    ensure_seeded()
+    with session() as db:
+        report = import_file(db, Path(file))
+    click.echo(f"thêm {report.added} · cập nhật {report.updated} · bỏ qua {report.skipped}")
+    for error in report.errors:
+        click.echo(f"! {error}", err=True)
 
 
 _HEADER_LABELS = (

@@ -59,12 +59,14 @@ def _wait_for_redis(url: str, deadline_s: float = REDIS_WAIT) -> None:
 def run_worker(burst: bool = False) -> None:
     """Run one rq worker on the ``vanthu`` queue (``vanthu worker``); blocks until it stops."""
     from store.db import dispose_engines, migrate
+    from store.registry import ensure_seeded
     from worker.queue import connect, queue, redis_url
     from worker.recovery import requeue_abandoned
 
     logging.basicConfig(level=os.environ.get("VANTHU_LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
     migrate()
+    ensure_seeded()
     dispose_engines()  # no pooled connection crosses the work-horse fork
     import worker.analyze  # noqa: F401  (loaded once here; every forked work-horse inherits it)
     url = redis_url()

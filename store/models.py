@@ -231,3 +231,89 @@ class Draft(Base):
 
     def __repr__(self) -> str:
         return f"Draft(id={self.id!r}, document_id={self.document_id!r}, kind={self.kind!r})"
+
+
+# ---------------------------------------------------------------- registry of cited texts
+# The legal and official texts that documents cite (store/registry.py): seeded from the bundled
+# store/registry_seed/ files, extended by administrators' imports and by each unit's own processed
+# documents. ``ref`` is the canonical reference as written ("98/2023/NĐ-CP", "05-CT/TW");
+# ``ref_key`` is its folded lookup key (case, Đ/D, leading zeros, "-" vs "/" ignored), indexed.
+
+REGISTRY_STATUSES = ("in_force", "replaced", "expired", "partly_replaced", "not_yet_in_force", "unknown")
+REGISTRY_RELATION_KINDS = ("replaces", "replaced_by", "amends", "guides", "based_on")
+
+
+class RegistryEntry(Base):
+    """One known text: identity, dates, validity status as of ``as_of``; global when ``unit_id`` is null."""
+
+    __tablename__ = "registry_entries"
+    __table_args__ = (
+        Index("ix_registry_entries_ref", "ref"),
+        Index("ix_registry_entries_ref_key", "ref_key"),
+        Index("ix_registry_entries_doc_type_issued", "doc_type", "issued"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_type: Mapped[str | None] = mapped_column(String(64), default=None)
+    number: Mapped[str | None] = mapped_column(String(32), default=None)
+    year: Mapped[int | None] = mapped_column(Integer, default=None)
+    symbol: Mapped[str | None] = mapped_column(String(128), default=None)
+    ref: Mapped[str | None] = mapped_column(String(255), default=None)
+    ref_key: Mapped[str | None] = mapped_column(String(255), default=None)
+    issued: Mapped[date | None] = mapped_column(Date, default=None)
+    issuer: Mapped[str | None] = mapped_column(Text, default=None)
+    title: Mapped[str | None] = mapped_column(Text, default=None)
+    effective: Mapped[date | None] = mapped_column(Date, default=None)
+    expiry: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(
+        _choice(REGISTRY_STATUSES, "registry_status"), default="unknown", server_default="unknown"
+    )
+    source: Mapped[str | None] = mapped_column(Text, default=None)
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), index=True, default=None
+    )
+    as_of: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    relations: Mapped[list[RegistryRelation]] = relationship(
+        back_populates="entry",
+        foreign_keys="RegistryRelation.from_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="RegistryRelation.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"RegistryEntry(id={self.id!r}, ref={self.ref!r}, issued={self.issued!r}, status={self.status!r})"
+
+
+class RegistryRelation(Base):
+    """``from`` --kind--> ``to``; ``to_ref`` is the target as written, ``to_id`` once it is in the registry."""
+
+    __tablename__ = "registry_relations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("registry_entries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(_choice(REGISTRY_RELATION_KINDS, "relation_kind"))
+    to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registry_entries.id", ondelete="SET NULL"), index=True, default=None
+    )
+    to_ref: Mapped[str | None] = mapped_column(Text, default=None)
+
+    entry: Mapped[RegistryEntry] = relationship(back_populates="relations", foreign_keys=[from_id])
+    target: Mapped[RegistryEntry | None] = relationship(foreign_keys=[to_id])
+
+    def __repr__(self) -> str:
+        return f"RegistryRelation(from_id={self.from_id!r}, kind={self.kind!r}, to={self.to_id or self.to_ref!r})"
+
+
+class RegistryMeta(Base):
+    """Registry facts as key/value text: ``as_of`` (ISO date of the seed's knowledge), ``seed_sha256``."""
+
+    __tablename__ = "registry_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text, default=None)
+
+    def __repr__(self) -> str:
+        return f"RegistryMeta(key={self.key!r}, value={self.value!r})"

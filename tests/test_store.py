@@ -30,7 +30,7 @@ from store.documents import add_document
 from store.models import Base, Document, Draft, Extraction, Job, Unit, User, utcnow
 from tests import pg
 
-TABLES = {"units", "users", "documents", "jobs", "extractions", "drafts"}
+TABLES = {"units", "users", "documents", "jobs", "extractions", "drafts", "registry_entries", "registry_relations", "registry_meta"}
 BACKENDS = ["sqlite", "postgresql"]
 CHILD_TIMEOUT_S = 120  # a guard against hangs, not an assertion about speed
 

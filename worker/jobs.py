@@ -145,7 +145,9 @@ def extract_document(document_id: int) -> None:
     from store import blobs
     from store.db import session
     from store.models import Document, Extraction
+    from store.registry import ensure_seeded, register_document
     from worker.analyze import analyze
+    from worker.check import check_extraction
 
     rq_job = get_current_job()
     rq_id = rq_job.id if rq_job is not None else None
@@ -181,10 +183,16 @@ def extract_document(document_id: int) -> None:
         _set_meta(rq_job, stage="failed", error={"code": exc.code, "vi": exc.vi, "en": exc.en})
         return
 
+    _set_meta(rq_job, stage="check")
+    ensure_seeded()  # a no-op once the bundled registry is in; a fresh database gets it here
     with session() as s:
         document = s.get(Document, document_id)
         if document is None:
             raise LookupError(f"document {document_id} vanished while it was read")
+        # Check what it cites against the registry, then register it so the unit's
+        # later documents can check their citations of this one.
+        check_extraction(result, s, unit_id=document.unit_id)
+        register_document(s, document.unit_id, result["header"])
         extraction = s.get(Extraction, document_id)
         if extraction is None:
             s.add(Extraction(document_id=document_id, data=result))
