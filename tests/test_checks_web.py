@@ -60,3 +60,17 @@ def test_registry_import_page_is_for_admins(app):
 
     with session() as s:
         assert [e.ref for e in lookup(s, "77/KH-PGDĐT")] == ["77/KH-PGDĐT"]
+
+
+def test_document_page_shows_the_documents_own_findings(app, service_env):
+    client = app.test_client()
+    login(client, new_user("clerk"))
+    text = ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 5/KH-PGDĐT\nKẾ HOẠCH\nTổ chức kỷ niệm\n"
+            "Chào mừng kỷ niệm 41 năm Ngày Nhà giáo Việt Nam (20/11/1982 - 20/11/2022).\n")
+    page = client.get("/upload")
+    resp = client.post("/api/v1/documents", data={"file": (io.BytesIO(text.encode()), "kn.txt")},
+                       headers={"X-CSRFToken": csrf_token(page.get_data(as_text=True))},
+                       content_type="multipart/form-data")
+    run_jobs(service_env)
+    html = client.get(f"/documents/{resp.get_json()['id']}").get_data(as_text=True)
+    assert "Kiểm tra chính văn bản" in html and "41" in html.split("Kiểm tra chính văn bản", 1)[1]
