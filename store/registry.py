@@ -286,6 +286,16 @@ def _issuer_from_header(header: str | None) -> str | None:
     return name
 
 
+def _number_and_code(ref: str) -> tuple[str, str]:
+    """A ref without its year (``05/2025/TT-BCT`` → ``("5", "TT/BCT")``). A wrong year or code letter in
+    a title is a typo (the corpus has ``TT-BTCC`` for ``TT-BTC``); a different number is another text."""
+    key = ref_key(ref) or ""
+    parts = [p for p in re.split(r"[/-]", key, maxsplit=1)]
+    number = parts[0].lstrip("0")
+    rest = re.sub(r"^(?:19|20)\d\d[/-]", "", parts[1]) if len(parts) > 1 else ""
+    return number, rest
+
+
 def _row_from_vbpl(row: dict[str, Any]) -> dict[str, Any]:
     title = _text(row.get("title")) or ""
     ref = _find_ref(title)
@@ -312,10 +322,15 @@ def _row_from_vbpl(row: dict[str, Any]) -> dict[str, Any]:
             else:
                 subject = (before + " " + after).strip()
     status = _text(row.get("status")) or _text(row.get("meta_Tình trạng hiệu lực"))
+    # The page's header lines (Số:, place and date) sometimes belong to another text than
+    # the title: trust its date only when its Số line names the same ref.
+    so_ref = _find_ref(so_line) if so_line else None
+    other_text = bool(so_ref and ref and _number_and_code(so_ref)[0] != _number_and_code(ref)[0])
+    header_date = None if other_text else _date(row.get("place_date_line"))
     return {
         "doc_type": doc_type,
         "ref": ref,
-        "issued": _date(row.get("place_date_line")) or _date(row.get("meta_Ngày ban hành")),
+        "issued": header_date or _date(row.get("meta_Ngày ban hành")),
         "issuer": _text(row.get("meta_Cơ quan ban hành")) or _issuer_from_header(row.get("header_first_lines")),
         "title": _text(subject),
         "effective": _date(row.get("effective_date")) or _date(row.get("meta_Ngày có hiệu lực")),

@@ -208,7 +208,9 @@ def test_vbpl_facts_after_seed(seeded):
             ok = re.fullmatch(r"\d\d/\d\d/\d{4}", eff)
             if ok:
                 assert e.effective == date(*reversed(list(map(int, eff.split("/"))))), ref
-            if re.search(r"ngày \d+ tháng \d+ năm \d{4}", row["place_date_line"]):
+            so_number = re.match(r"Số:\s*0*(\d+)", row["so_ky_hieu_line"] or "")
+            same_text = so_number is None or so_number.group(1) == ref.split("/")[0].split("-")[0].lstrip("0")
+            if same_text and re.search(r"ngày \d+ tháng \d+ năm \d{4}", row["place_date_line"]):
                 expected = _vi_date(row["place_date_line"])
                 if expected is not None:
                     assert e.issued == expected, ref
@@ -456,3 +458,25 @@ def test_register_document(seeded):
             first_id
         ]
         assert registry.lookup(s, "217/KH-PGDĐT", unit_id=u2) == []
+
+
+def test_header_date_of_another_text_is_not_taken(tmp_path):
+    """A vbpl row whose Số line names another ref: its place-and-date line is not this text's date."""
+    from store.db import migrate, session
+    from store.registry import import_file, lookup
+
+    url = f"sqlite:///{tmp_path}/r.db"
+    migrate(url)
+    csv_path = tmp_path / "rows.csv"
+    csv_path.write_text(
+        "url,scope,title,status,effective_date,updated_date,header_first_lines,so_ky_hieu_line,place_date_line\n"
+        "u1,x,Nghị định số 303/2025/NĐ-CP Quy định thử,Còn hiệu lực,19/11/2025,,CHÍNH PHỦ,"
+        "Số: 314/2025/NĐ-CP,\"Hà Nội, ngày 08 tháng 12 năm 2025\"\n"
+        "u2,x,Nghị định số 249/2025/NĐ-CP Quy định khác,Còn hiệu lực,19/09/2025,,CHÍNH PHỦ,"
+        "Số: 249/2025/NĐ-CP,\"Hà Nội, ngày 19 tháng 09 năm 2025\"\n", encoding="utf-8")
+    with session(url) as s:
+        import_file(s, csv_path)
+        (wrong,) = lookup(s, "303/2025/NĐ-CP")
+        (right,) = lookup(s, "249/2025/NĐ-CP")
+        assert wrong.issued is None
+        assert right.issued.isoformat() == "2025-09-19"
