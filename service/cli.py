@@ -85,6 +85,7 @@ def extract(file: str, as_json: bool) -> None:
 def serve(host: str, port: int, threads: int) -> None:
     """Run the web app and one worker; start a local Redis under VANTHU_HOME when none answers."""
     import os
+    import signal
 
     from waitress import serve as waitress_serve
 
@@ -94,6 +95,9 @@ def serve(host: str, port: int, threads: int) -> None:
     from store.registry import ensure_seeded
     from worker.queue import ensure_redis
 
+    # SIGTERM (systemd, docker, kill) must stop the worker and the embedded Redis too:
+    # turn it into SystemExit so the finally below and atexit handlers run.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     migrate()
     ensure_seeded()
     _first_admin()
