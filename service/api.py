@@ -24,6 +24,7 @@ from service.auth import (
     roles_required,
     unit_document,
 )
+from store.registry import to_date
 
 log = logging.getLogger(__name__)
 
@@ -60,19 +61,6 @@ def iso(value: Any) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def to_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def stage_vi(status: str, stage: str | None, done: int | None, total: int | None) -> str:

@@ -190,20 +190,28 @@ def _type_prefix(title: str) -> str | None:
 # ---------------------------------------------------------------- values
 
 
-def _date(value: Any) -> date | None:
+def to_date(value: Any) -> date | None:
+    """A date from a date, a datetime or an ISO string (``2022-03-01``, also with a time); else None."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _date(value: Any) -> date | None:
+    """Like :func:`to_date`, and also ``ngày 05 tháng 3 năm 2020`` or ``05/03/2020`` as sources write them."""
+    found = to_date(value)
+    if found is not None or value is None:
+        return found
     s = str(value).strip()
     if not s or s.strip("-") == "":
         return None
-    try:
-        return date.fromisoformat(s[:10])
-    except ValueError:
-        pass
     for rx in (_VI_DATE, _NUM_DATE):
         m = rx.search(s)
         if m:

@@ -31,6 +31,7 @@ from nlp.consistency import document_findings
 from nlp.normalize import strip_diacritics
 from nlp.orgs import org_key
 from nlp.symbols import parse_symbol, reference_findings
+from store.registry import to_date
 
 __all__ = ["check_extraction", "check_reference", "check_file", "format_table"]
 
@@ -39,17 +40,6 @@ ISSUER_MIN_SIMILARITY = 0.8
 TITLE_MIN_SIMILARITY = 0.85
 # "khóa XII", "nhiệm kỳ 2020-2025": term qualifiers that do not change the body
 _TERM = re.compile(r"\s+(?:khoa|nhiem ky)\s+[\w\s-]*$")
-
-
-def _d(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _vn(d: date | None) -> str:
@@ -146,7 +136,7 @@ def check_reference(
 ) -> dict:
     """The ``check`` object of one ``references[]`` item."""
     findings = reference_findings(ref)
-    cited = _d(ref.get("date"))
+    cited = to_date(ref.get("date"))
     label = _label(ref)
     if cited and citing_date and cited > citing_date:
         findings.append(_f("cited_after_citing", "error",
@@ -197,7 +187,7 @@ def check_extraction(data: dict, session: Any, *, unit_id: int | None = None) ->
     from store import registry
 
     as_of = registry.as_of(session)
-    citing_date = _d((data.get("header") or {}).get("date"))
+    citing_date = to_date((data.get("header") or {}).get("date"))
     for ref in data.get("references") or []:
         ref["check"] = check_reference(session, ref, citing_date=citing_date, as_of=as_of, unit_id=unit_id)
     data["document_findings"] = document_findings(data.get("text") or "")
@@ -234,7 +224,7 @@ def format_table(data: dict) -> str:
         rows.append((
             r.get("ref") or (r.get("title") or "—"),
             r.get("doc_type") or "—",
-            _vn(_d(r.get("date"))) if r.get("date") else "—",
+            _vn(to_date(r.get("date"))) if r.get("date") else "—",
             STATUS_VI.get(c.get("status"), c.get("status") or "—"),
             _reasons(c),
         ))
@@ -247,7 +237,7 @@ def format_table(data: dict) -> str:
         lines.append("(không có văn bản được trích dẫn)")
     as_of = next((r["check"]["as_of"] for r in data.get("references") or [] if r.get("check")), None)
     if as_of:
-        lines.append(f"Hiệu lực theo sổ đăng ký tại ngày {_vn(_d(as_of))}.")
+        lines.append(f"Hiệu lực theo sổ đăng ký tại ngày {_vn(to_date(as_of))}.")
     docf = data.get("document_findings") or []
     if docf:
         lines.append("")
