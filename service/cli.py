@@ -156,6 +156,31 @@ def user_add(name: str, unit: str, role: str) -> None:
 
 
 @main.command()
+@click.argument("template")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
+def render(template: str, data: str, output: str) -> None:
+    """Fill TEMPLATE (e.g. ke_hoach) from DATA.json and write a .docx (Nghị định 30/2020 layout)."""
+    from pathlib import Path
+
+    from worker.render import RenderError
+    from worker.render import render as render_docx
+
+    try:
+        context = json.loads(Path(data).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        click.echo(f"Lỗi / Error [bad_json]: Tệp dữ liệu không phải JSON hợp lệ / The data file is not valid JSON ({exc})",
+                   err=True)
+        sys.exit(2)
+    try:
+        out = render_docx(template, context)
+    except RenderError as exc:
+        click.echo(f"Lỗi / Error [{exc.code}]: {exc.message}", err=True)
+        sys.exit(2)
+    Path(output).write_bytes(out)
+
+
+@main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction object with `check` filled.")
 def check(file: str, as_json: bool) -> None:
