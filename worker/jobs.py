@@ -184,15 +184,25 @@ def extract_document(document_id: int) -> None:
         return
 
     _set_meta(rq_job, stage="check")
-    ensure_seeded()  # a no-op once the bundled registry is in; a fresh database gets it here
+    try:
+        ensure_seeded()  # a no-op once the bundled registry is in; a fresh database gets it here
+    except Exception:  # noqa: BLE001 - the check below then reports what it cannot find
+        log.warning("registry seeding failed", exc_info=True)
     with session() as s:
         document = s.get(Document, document_id)
         if document is None:
             raise LookupError(f"document {document_id} vanished while it was read")
         # Check what it cites against the registry, then register it so the unit's
-        # later documents can check their citations of this one.
-        check_extraction(result, s, unit_id=document.unit_id)
-        register_document(s, document.unit_id, result["header"])
+        # later documents can check their citations of this one. A failing check must
+        # not cost the clerk the extraction: it becomes a warning on the document.
+        try:
+            with s.begin_nested():
+                check_extraction(result, s, unit_id=document.unit_id)
+                register_document(s, document.unit_id, result["header"])
+        except Exception as exc:  # noqa: BLE001 - any checker fault is reported, not fatal
+            log.warning("document %s: citation check failed", document_id, exc_info=True)
+            result.setdefault("warnings", []).append(
+                f"Không kiểm tra được văn bản viện dẫn / the citation check failed ({type(exc).__name__})")
         extraction = s.get(Extraction, document_id)
         if extraction is None:
             s.add(Extraction(document_id=document_id, data=result))
