@@ -145,9 +145,7 @@ def extract_document(document_id: int) -> None:
     from store import blobs
     from store.db import session
     from store.models import Document, Extraction
-    from store.registry import ensure_seeded, register_document
     from worker.analyze import analyze
-    from worker.check import check_extraction
 
     rq_job = get_current_job()
     rq_id = rq_job.id if rq_job is not None else None
@@ -167,7 +165,7 @@ def extract_document(document_id: int) -> None:
         document.progress_done = 0
         document.progress_total = 0
         document.error_code = document.error_vi = document.error_en = None
-        sha256, filename = document.sha256, document.filename
+        sha256, filename, unit_id = document.sha256, document.filename, document.unit_id
     attempts = (rq_job.meta.get("attempts", 0) + 1) if rq_job is not None else 1
     _set_meta(rq_job, attempts=attempts)
     _update_job_row(rq_id, status="running", attempts=attempts, error=None)
@@ -184,25 +182,11 @@ def extract_document(document_id: int) -> None:
         return
 
     _set_meta(rq_job, stage="check")
-    try:
-        ensure_seeded()  # a no-op once the bundled registry is in; a fresh database gets it here
-    except Exception:  # noqa: BLE001 - the check below then reports what it cannot find
-        log.warning("registry seeding failed", exc_info=True)
+    _check(result, document_id, unit_id)
     with session() as s:
         document = s.get(Document, document_id)
         if document is None:
             raise LookupError(f"document {document_id} vanished while it was read")
-        # Check what it cites against the registry, then register it so the unit's
-        # later documents can check their citations of this one. A failing check must
-        # not cost the clerk the extraction: it becomes a warning on the document.
-        try:
-            with s.begin_nested():
-                check_extraction(result, s, unit_id=document.unit_id)
-                register_document(s, document.unit_id, result["header"])
-        except Exception as exc:  # noqa: BLE001 - any checker fault is reported, not fatal
-            log.warning("document %s: citation check failed", document_id, exc_info=True)
-            result.setdefault("warnings", []).append(
-                f"Không kiểm tra được văn bản viện dẫn / the citation check failed ({type(exc).__name__})")
         extraction = s.get(Extraction, document_id)
         if extraction is None:
             s.add(Extraction(document_id=document_id, data=result))
@@ -217,6 +201,30 @@ def extract_document(document_id: int) -> None:
         document.progress_total = total
     _update_job_row(rq_id, status="done", finished_at=_now())
     _set_meta(rq_job, stage="done")
+
+
+def _check(result: dict, document_id: int, unit_id: int) -> None:
+    """Check what the document cites, then register it so the unit's later documents can cite it.
+
+    The checker only reads, in its own short transaction, and the registration is
+    one small write of its own: neither holds the database while the other works
+    (SQLite allows one writer). A failing check must not cost the clerk the
+    extraction: it becomes a warning on the document.
+    """
+    from store.db import session
+    from store.registry import ensure_seeded, register_document
+    from worker.check import check_extraction
+
+    try:
+        ensure_seeded()  # a no-op once the bundled registry is in; a fresh database gets it here
+        with session() as s:
+            check_extraction(result, s, unit_id=unit_id)
+        with session() as s:
+            register_document(s, unit_id, result["header"])
+    except Exception as exc:  # noqa: BLE001 - any checker fault is reported, not fatal
+        log.warning("document %s: citation check failed", document_id, exc_info=True)
+        result.setdefault("warnings", []).append(
+            f"Không kiểm tra được văn bản viện dẫn / the citation check failed ({type(exc).__name__})")
 
 
 def on_extract_failure(job: Any, connection: Any, exc_type: Any = None, exc_value: Any = None,
