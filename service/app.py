@@ -99,12 +99,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(home)
 
-    from service import api, auth, checks, web
+    from service import api, auth, checks, consolidations, drafts, templates_admin, web
 
     auth.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(checks.bp)
+    app.register_blueprint(drafts.bp)
+    app.register_blueprint(consolidations.bp)
+    app.register_blueprint(templates_admin.bp)
     auth.csrf.exempt(api.bp)  # the API checks CSRF itself when a browser session writes
 
     _error_pages(app)

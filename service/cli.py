@@ -180,6 +180,140 @@ def render(template: str, data: str, output: str) -> None:
     Path(output).write_bytes(out)
 
 
+def _fail(exc) -> None:
+    click.echo(f"Lỗi / Error [{exc.code}]: {exc.message}", err=True)
+    sys.exit(2)
+
+
+def _json_file(path: str | None) -> dict:
+    from pathlib import Path
+
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        click.echo(f"Lỗi / Error [bad_json]: {path} không phải JSON hợp lệ / is not valid JSON ({exc})", err=True)
+        sys.exit(2)
+    if not isinstance(data, dict):
+        click.echo(f"Lỗi / Error [bad_json]: {path} phải là một đối tượng JSON / must be a JSON object", err=True)
+        sys.exit(2)
+    return data
+
+
+@main.command()
+@click.argument("template", type=click.Choice(["phieu_tom_tat", "quyet_dinh", "bao_cao", "ke_hoach"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
+@click.option("--form", "form_file", type=click.Path(exists=True, dir_okay=False),
+              help="JSON with what the document cannot tell (signer, authority, unit...), as on the web form.")
+@click.option("--print-context", is_flag=True, help="Print the context that was rendered, as JSON.")
+def compose(template: str, file: str, output: str, form_file: str | None, print_context: bool) -> None:
+    """Draft TEMPLATE from the document FILE: a digest, a decision issuing it, a report, or the plan rebuilt."""
+    from pathlib import Path
+
+    from worker.analyze import analyze
+    from worker.contexts import build_context, form_defaults
+    from worker.render import RenderError
+    from worker.render import render as render_docx
+
+    form = _json_file(form_file)
+    try:
+        extraction = analyze(Path(file).read_bytes(), filename=Path(file).name, progress=_progress)
+    except ReadError as exc:
+        _fail(exc)
+    values = {**form_defaults(template, extraction, unit_name=form.get("unit", "")), **form}
+    context = build_context(template, extraction, values)
+    if print_context:
+        click.echo(json.dumps(context, ensure_ascii=False, indent=1))
+    try:
+        Path(output).write_bytes(render_docx(template, context))
+    except RenderError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--out-dir", required=True, type=click.Path(file_okay=False),
+              help="Where to write rows.json, quyet_dinh.docx and bao_cao_tong_hop.docx.")
+@click.option("--form", "form_file", type=click.Path(exists=True, dir_okay=False),
+              help="JSON with the drafts' header fields (issuer, decision_symbol, authority, signer...).")
+def consolidate(files: tuple[str, ...], out_dir: str, form_file: str | None) -> None:
+    """Consolidate schools' commendation submissions FILES into a decision's annex and a summary report."""
+    from pathlib import Path
+
+    from worker.analyze import analyze
+    from worker.consolidate import consolidate as run
+    from worker.contexts import consolidation_contexts
+    from worker.readers import read_document
+    from worker.render import RenderError
+    from worker.render import render as render_docx
+
+    form = _json_file(form_file)
+    submissions = []
+    for file in files:
+        data = Path(file).read_bytes()
+        try:
+            submissions.append((analyze(data, filename=Path(file).name, progress=_progress),
+                                read_document(data, filename=Path(file).name)))
+        except ReadError as exc:
+            _fail(exc)
+    result = run(submissions).to_dict()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "rows.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"{len(result['rows'])} dòng đề nghị từ {len(files)} văn bản / proposals from documents")
+    for flag in result["flags"]:
+        click.echo(f"- {flag['message']}")
+    decision, summary = consolidation_contexts(result, form)
+    for name, context in (("quyet_dinh", decision), ("bao_cao_tong_hop", summary)):
+        try:
+            (out / f"{name}.docx").write_bytes(render_docx(name, context))
+        except RenderError as exc:
+            click.echo(f"{name}: Lỗi / Error [{exc.code}]: {exc.message}", err=True)
+
+
+@main.command("format-check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def format_check(file: str, as_json: bool) -> None:
+    """Check a .docx against the Nghị định 30/2020 layout (page, margins, fonts, sizes, date line, Số).
+
+    Exits 1 when an error is found, so scripts can gate on it.
+    """
+    from pathlib import Path
+
+    from worker.format_check import check_format, format_table
+
+    try:
+        report = check_format(Path(file).read_bytes())
+    except ReadError as exc:
+        _fail(exc)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) if as_json else format_table(report))
+    if any(f.severity == "error" for f in report.findings):
+        sys.exit(1)
+
+
+@main.command("template-check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--template", "name", required=True, help="The template it replaces (its manifest), e.g. ke_hoach.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def template_check(file: str, name: str, as_json: bool) -> None:
+    """Validate an office's own .docx template before use: syntax, unknown variables, split tags. Exits 1 on errors."""
+    from pathlib import Path
+
+    from worker.render import RenderError, load_manifest
+    from worker.template_check import check_template, format_report
+
+    try:
+        report = check_template(Path(file).read_bytes(), load_manifest(name))
+    except (ReadError, RenderError) as exc:
+        _fail(exc)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) if as_json else format_report(report))
+    if not report.ok:
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction object with `check` filled.")

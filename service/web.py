@@ -36,6 +36,9 @@ from service.api import (
     unit_doc_types,
 )
 from service.auth import UPLOAD_ROLES, api_error, unit_document, wants_json
+from service.drafts import BUTTONS as DRAFT_BUTTONS
+from service.drafts import DOCX_TYPE
+from service.drafts import STATUS_VI as DRAFT_STATUS_VI
 
 bp = Blueprint("web", __name__)  # templates and static files are the app's (service/templates, static)
 
@@ -237,6 +240,8 @@ def document(document_id: int):
         data = row.data if row is not None else None
         info = {"id": doc.id, "filename": doc.filename, "size": doc.size, "created_at": doc.created_at,
                 "media_type": doc.media_type}
+        drafts = [{"id": d.id, "title": d.title, "status": d.status,
+                   "status_vi": DRAFT_STATUS_VI.get(d.status, d.status)} for d in doc.drafts]
     context: dict[str, Any] = {"doc": info, "status": status, "data": data}
     if data:
         context.update(
@@ -250,6 +255,8 @@ def document(document_id: int):
             source=data.get("source") or {},
             role_vi=ROLE_VI, check_vi=CHECK_VI, date_kind_vi=DATE_KIND_VI,
             today=date.today().isoformat(),
+            drafts=drafts, draft_buttons=DRAFT_BUTTONS, can_draft=current_user.role in UPLOAD_ROLES,
+            is_docx=info["media_type"] == DOCX_TYPE or info["filename"].lower().endswith(".docx"),
         )
     return render_template("document.html", **context)
 

@@ -216,21 +216,103 @@ class Extraction(Base):
         return f"Extraction(document_id={self.document_id!r})"
 
 
-class Draft(Base):
-    """A drafted reply/next document; its bytes are the blob ``blob_sha256``."""
+DRAFT_STATUSES = ("queued", "running", "done", "failed")
+
+
+class UnitTemplate(Base):
+    """An office's own variant of one of our templates (same manifest ``name``), validated on upload."""
+
+    __tablename__ = "unit_templates"
+    __table_args__ = (UniqueConstraint("unit_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(Text)
+    blob_sha256: Mapped[str] = mapped_column(String(64))
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    def __repr__(self) -> str:
+        return f"UnitTemplate(id={self.id!r}, unit_id={self.unit_id!r}, name={self.name!r})"
+
+
+class _WorkOutcome:
+    """Who asked for a piece of drafting work, when, and why it failed (drafts, consolidations)."""
+
+    error_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    error_vi: Mapped[str | None] = mapped_column(Text, default=None)
+    error_en: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Consolidation(_WorkOutcome, Base):
+    """A batch of schools' submissions read into reviewable rows (``data``), then rendered as drafts."""
+
+    __tablename__ = "consolidations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    document_ids: Mapped[list[int]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(
+        _choice(DRAFT_STATUSES, "status"), default="queued", server_default="queued"
+    )
+    rq_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    stage: Mapped[str | None] = mapped_column(String(64), default=None)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    progress_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+    drafts: Mapped[list[Draft]] = relationship(
+        back_populates="consolidation", cascade="all, delete-orphan", passive_deletes=True, order_by="Draft.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"Consolidation(id={self.id!r}, unit_id={self.unit_id!r}, status={self.status!r})"
+
+
+class Draft(_WorkOutcome, Base):
+    """A document vanthu drafts from a template (a decision, a report, a digest).
+
+    ``context`` is what was rendered (checked against the template's manifest); the
+    rendering runs as a worker job, so ``status`` moves ``queued → running → done |
+    failed``. The .docx is the blob ``blob_sha256``; its PDF (LibreOffice) is made on
+    first download and cached as ``pdf_sha256``. ``format_report`` holds the format
+    checker's findings on the output. A draft belongs to a unit and, optionally, to
+    the document or the consolidation it was made from.
+    """
 
     __tablename__ = "drafts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True, default=None
+    )
+    consolidation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consolidations.id", ondelete="CASCADE"), index=True, default=None
+    )
     kind: Mapped[str] = mapped_column(String(64))
-    blob_sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    template: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(
+        _choice(DRAFT_STATUSES, "status"), default="queued", server_default="queued"
+    )
+    rq_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    blob_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    format_report: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
-    document: Mapped[Document] = relationship(back_populates="drafts")
+    document: Mapped[Document | None] = relationship(back_populates="drafts")
+    consolidation: Mapped[Consolidation | None] = relationship(back_populates="drafts")
 
     def __repr__(self) -> str:
-        return f"Draft(id={self.id!r}, document_id={self.document_id!r}, kind={self.kind!r})"
+        return f"Draft(id={self.id!r}, unit_id={self.unit_id!r}, template={self.template!r}, status={self.status!r})"
 
 
 # ---------------------------------------------------------------- registry of cited texts

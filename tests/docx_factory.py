@@ -265,3 +265,13 @@ def convert(docx_bytes: bytes, target: str) -> bytes:
 
 def add_section(document: Document, *, continuous: bool = False) -> None:
     document.add_section(WD_SECTION.CONTINUOUS if continuous else WD_SECTION.NEW_PAGE)
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph's text, then every table cell's, of a .docx (what a reader would see)."""
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [c.text for c in row.cells]
+    return "\n".join(parts)

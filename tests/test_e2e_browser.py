@@ -1,4 +1,5 @@
-"""End to end in a real headless Chromium: log in, upload a corpus scan, watch it finish, read it.
+"""End to end in a real headless Chromium: log in, upload a corpus scan, watch it finish, read it,
+and draft its phiếu tóm tắt (DOCX and PDF downloads).
 
 The service runs as a clerk would start it (`vanthu serve`), with its own
 embedded Redis on a free port and its state in a temporary VANTHU_HOME; the
@@ -54,6 +55,22 @@ def test_login_upload_scan_and_read_it(service: tuple[str, str]) -> None:
             expect(body).to_contain_text("23/BC-UBND", timeout=30_000)  # the document's own number
             expect(body).to_contain_text("5633/VPCP-KSTT")  # one of the documents it cites
             page.screenshot(path=str(SCREENSHOTS / "e2e_document.png"), full_page=True)
+
+            # The leader's digest of it: the button, the form, the worker job, the downloads.
+            page.click("text=In phiếu tóm tắt")
+            expect(page.locator("h1")).to_contain_text("Phiếu tóm tắt văn bản đến")
+            page.fill("#f-unit", "Văn phòng UBND tỉnh")
+            page.fill("#f-prepared_by", "Nguyễn Thị Lan")
+            page.click("form.draft-form button[type=submit]")
+            expect(page.locator("#draft .badge")).to_have_text("đã xong", timeout=120_000)
+            with page.expect_download() as download:
+                page.click("text=Word (.docx)")
+            assert download.value.suggested_filename.endswith(".docx")
+            with page.expect_download() as download:
+                page.click("text=PDF")
+            pdf_path = download.value.path()
+            assert pdf_path and Path(pdf_path).read_bytes().startswith(b"%PDF")
+            page.screenshot(path=str(SCREENSHOTS / "e2e_draft.png"), full_page=True)
         finally:
             browser.close()
     assert (SCREENSHOTS / "e2e_document.png").stat().st_size > 10_000

@@ -194,7 +194,7 @@ def test_date_text_follows_decree(day, text):
 
 # --- bad data is reported by name ----------------------------------------------------------
 
-@pytest.mark.parametrize("field", ["issuer", "subject", "signer_name", "tasks"])
+@pytest.mark.parametrize("field", ["issuer", "subject", "signer_title", "tasks"])
 def test_missing_field_is_named(field):
     ctx = _example()
     del ctx[field]

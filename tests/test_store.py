@@ -30,7 +30,8 @@ from store.documents import add_document
 from store.models import Base, Document, Draft, Extraction, Job, Unit, User, utcnow
 from tests import pg
 
-TABLES = {"units", "users", "documents", "jobs", "extractions", "drafts", "registry_entries", "registry_relations", "registry_meta"}
+TABLES = {"units", "users", "documents", "jobs", "extractions", "drafts", "registry_entries", "registry_relations",
+          "registry_meta", "unit_templates", "consolidations"}
 BACKENDS = ["sqlite", "postgresql"]
 CHILD_TIMEOUT_S = 120  # a guard against hangs, not an assertion about speed
 
@@ -256,7 +257,8 @@ def test_documents_jobs_extractions_drafts_crud(migrated):
         s.add(Job(document_id=doc_id, rq_id="rq-1", kind="extract"))
         s.add(Extraction(document_id=doc_id, data={"schema": "vanthu.extraction/1", "doc_type": "cong_van"}))
         draft_sha = blobs.put(b"du thao")
-        s.add(Draft(document_id=doc_id, kind="reply", blob_sha256=draft_sha))
+        s.add(Draft(unit_id=unit_id, document_id=doc_id, kind="reply", template="phieu_tom_tat", context={},
+                    blob_sha256=draft_sha))
 
     with db.session() as s:
         doc = s.get(Document, doc_id)
@@ -302,7 +304,8 @@ def test_documents_jobs_extractions_drafts_crud(migrated):
         doc, _ = add_document(s, unit_id, data, "a.pdf", "application/pdf")
         s.add(Job(document_id=doc.id))
         s.add(Extraction(document_id=doc.id, data={}))
-        s.add(Draft(document_id=doc.id, kind="reply", blob_sha256=draft_sha))
+        s.add(Draft(unit_id=unit_id, document_id=doc.id, kind="reply", template="phieu_tom_tat", context={},
+                    blob_sha256=draft_sha))
     with db.session() as s:
         s.execute(delete(Document.__table__))
     with db.session() as s:
@@ -508,8 +511,9 @@ def test_timestamps_are_timezone_aware_utc(migrated):
 
         # The database default (rows written without the ORM) is UTC too.
         s.execute(
-            text("INSERT INTO drafts (document_id, kind, blob_sha256) VALUES (:d, 'reply', :sha)"),
-            {"d": doc_id, "sha": "0" * 64},
+            text("INSERT INTO drafts (unit_id, document_id, kind, template, title, context, blob_sha256)"
+                 " VALUES (:u, :d, 'reply', 'phieu_tom_tat', '', '{}', :sha)"),
+            {"u": doc.unit_id, "d": doc_id, "sha": "0" * 64},
         )
         draft = s.scalars(select(Draft)).one()
         assert draft.created_at.tzinfo is not None and draft.created_at.utcoffset() == timedelta(0)

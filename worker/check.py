@@ -215,6 +215,19 @@ def _reasons(check: dict) -> str:
     return " | ".join(f["message"] for f in shown) or "—"
 
 
+def plain_table(head: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> list[str]:
+    """Lines of a text table for the terminal: padded columns, the last one left free to run long."""
+    n = len(head) - 1
+    widths = [max(len(x[i]) for x in [head, *rows]) for i in range(n)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head[:n], widths, strict=True)) + "  " + head[n]]
+    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(head[n]))
+    for row in rows:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row[:n], widths, strict=True)) + "  " + row[n])
+    if not rows:
+        lines.append(empty)
+    return lines
+
+
 def format_table(data: dict) -> str:
     """A plain-text Vietnamese table: số ký hiệu, loại, ngày, trạng thái, lý do; then document findings."""
     head = ("Số ký hiệu", "Loại", "Ngày", "Trạng thái", "Lý do")
@@ -228,13 +241,7 @@ def format_table(data: dict) -> str:
             STATUS_VI.get(c.get("status"), c.get("status") or "—"),
             _reasons(c),
         ))
-    widths = [max(len(x[i]) for x in [head, *rows]) for i in range(4)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head[:4], widths, strict=True)) + "  " + head[4]]
-    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(head[4]))
-    for row in rows:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
-    if not rows:
-        lines.append("(không có văn bản được trích dẫn)")
+    lines = plain_table(head, rows, "(không có văn bản được trích dẫn)")
     as_of = next((r["check"]["as_of"] for r in data.get("references") or [] if r.get("check")), None)
     if as_of:
         lines.append(f"Hiệu lực theo sổ đăng ký tại ngày {_vn(to_date(as_of))}.")

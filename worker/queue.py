@@ -141,6 +141,41 @@ def _record_job(session: Session, document_id: int, rq_id: str) -> None:
     session.flush()
 
 
+# --- drafts and consolidations -----------------------------------------------------------------
+
+# Jobs that render drafts and read consolidation batches: (function, failure callback) by kind.
+TASKS = {
+    "draft": ("worker.drafts.render_draft", "worker.drafts.on_task_failure"),
+    "consolidation": ("worker.drafts.consolidate_batch", "worker.drafts.on_task_failure"),
+}
+
+
+def enqueue_task(kind: str, row_id: int, *, connection: Redis | None = None) -> str:
+    """Queue the job of a ``Draft`` (``kind="draft"``) or ``Consolidation`` row; return the rq id.
+
+    The row keeps its own status and ``rq_id`` (set here), so no ``Job`` row is written.
+    Retried like extractions; a bad context or template is final (``worker.drafts``).
+    """
+    func, on_failure = TASKS[kind]
+    rq_id = uuid.uuid4().hex
+    from store.db import session as open_session
+    from store.models import Consolidation, Draft
+
+    model = Draft if kind == "draft" else Consolidation
+    with open_session() as own:
+        row = own.get(model, row_id)
+        if row is None:
+            raise LookupError(f"{kind} {row_id} does not exist")
+        row.rq_id, row.status = rq_id, "queued"
+    queue(connection).enqueue(
+        func, row_id, job_id=rq_id, job_timeout=job_timeout(),
+        retry=Retry(max=3, interval=list(RETRY_INTERVALS)), on_failure=Callback(on_failure),
+        result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, description=f"{kind} {row_id}",
+        meta={"kind": kind, f"{kind}_id": row_id, "stage": "queued", "done": 0, "total": 0},
+    )
+    return rq_id
+
+
 # --- a local Redis ---------------------------------------------------------------------------
 
 

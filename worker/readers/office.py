@@ -62,6 +62,16 @@ def soffice_binary() -> str:
 
 def convert_to_docx(data: bytes, suffix: str, *, timeout: float) -> bytes:
     """DOCX bytes converted by headless LibreOffice under a private profile and a time limit."""
+    return convert(data, suffix, _TARGET, "docx", timeout=timeout)
+
+
+def convert_to_pdf(data: bytes, *, timeout: float = 120) -> bytes:
+    """A DOCX as PDF, laid out by LibreOffice (the drafts' PDF download)."""
+    return convert(data, ".docx", "pdf:writer_pdf_Export", "pdf", timeout=timeout)
+
+
+def convert(data: bytes, suffix: str, target: str, extension: str, *, timeout: float) -> bytes:
+    """Convert ``data`` (a file ending in ``suffix``) with ``soffice --convert-to target``."""
     binary = soffice_binary()
     with tempfile.TemporaryDirectory(prefix="vanthu-lo-") as tmp:
         work = Path(tmp)
@@ -72,12 +82,12 @@ def convert_to_docx(data: bytes, suffix: str, *, timeout: float) -> bytes:
         command = [
             binary, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--convert-to", _TARGET, "--outdir", str(outdir), str(source),
+            "--convert-to", target, "--outdir", str(outdir), str(source),
         ]
         _run(command, timeout=timeout, home=work)
-        result = outdir / "input.docx"
+        result = outdir / f"input.{extension}"
         if not result.is_file() or result.stat().st_size == 0:
-            raise CorruptFile(f"LibreOffice could not convert the {suffix} file")
+            raise CorruptFile(f"LibreOffice could not convert the {suffix} file to {extension}")
         return result.read_bytes()
 
 
