@@ -273,6 +273,40 @@ def consolidate(files: tuple[str, ...], out_dir: str, form_file: str | None) -> 
             click.echo(f"{name}: Lỗi / Error [{exc.code}]: {exc.message}", err=True)
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--year", "to_year", type=int, help="The new plan's year (default: the year after the plan's own).")
+@click.option("--from-year", type=int, help="The old plan's year (default: read from the plan).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
+@click.option("--changes", "changes_file", type=click.Path(dir_okay=False), help="Also write the change list as JSON.")
+def draft(file: str, to_year: int | None, from_year: int | None, output: str, changes_file: str | None) -> None:
+    """Draft next year's plan from last year's FILE: a Word file keeps its layout with every change tracked
+    (author vanthu) and review items as comments; a PDF or scan is rebuilt in the Kế hoạch template."""
+    from pathlib import Path
+
+    from store import db, registry
+    from worker.rollover import draft_next_year, registry_resolver
+
+    db.migrate()
+    registry.ensure_seeded()
+    try:
+        with db.session() as s:
+            result = draft_next_year(Path(file).read_bytes(), Path(file).name, to_year=to_year, from_year=from_year,
+                                     resolve=registry_resolver(s))
+    except ReadError as exc:
+        _fail(exc)
+    Path(output).write_bytes(result.data)
+    summary = result.to_dict()
+    if changes_file:
+        Path(changes_file).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    how = "thay đổi được đánh dấu (Track Changes)" if result.path == "tracked" else "dựng lại theo mẫu Kế hoạch"
+    click.echo(f"Kế hoạch năm {result.to_year} từ kế hoạch năm {result.from_year}: {len(result.changes)} thay đổi, "
+               f"{summary['review']} mục cần người xem ({how}).")
+    for change in result.changes:
+        if change["review"]:
+            click.echo(f"- [{change['location']}] {change['note']}")
+
+
 @main.command("format-check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")

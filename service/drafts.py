@@ -73,6 +73,10 @@ FORMS: dict[str, list[tuple[str, str, str, str]]] = {
 }
 BUTTONS = [("quyet_dinh", "Tạo quyết định"), ("bao_cao", "Tạo báo cáo"), ("phieu_tom_tat", "In phiếu tóm tắt"),
            ("ke_hoach", "Soạn lại theo mẫu kế hoạch")]
+KIND_VI = {"year": "năm", "school_year": "năm học", "month": "tháng", "date": "ngày", "quarter": "quý",
+           "period_kept": "giai đoạn giữ nguyên", "anniversary": "kỷ niệm", "event": "sự kiện năm trước",
+           "header_number": "số văn bản", "header_day": "ngày ban hành", "basis_ref": "căn cứ thay mới",
+           "placeholder": "căn cứ cần bổ sung"}
 
 
 def _form_values(template: str) -> dict[str, Any]:
@@ -113,18 +117,11 @@ def _received(s, unit_id: int, start: Any, end: Any) -> list[dict[str, Any]]:
              "status": "Đã đọc" if d.status == "done" else STATUS_VI.get(d.status, d.status)} for d in rows]
 
 
-@bp.route("/documents/<int:document_id>/drafts/<template>", methods=["GET", "POST"])
-@login_required
-def new_draft(document_id: int, template: str):
-    """The form of one draft; on a valid POST the draft is queued and the clerk follows it."""
+def _drafting_source(document_id: int) -> tuple[dict[str, Any], str, str | None]:
+    """The extraction, file name and subject of a unit's read document a clerk drafts from (403/404)."""
     from store.db import session
-    from store.models import Draft, Extraction
-    from worker.contexts import TITLES_VI, build_context, form_defaults
-    from worker.queue import enqueue_task
-    from worker.render import RenderError, load_manifest, validate
+    from store.models import Extraction
 
-    if template not in FORMS:
-        abort(404)
     if current_user.role not in UPLOAD_ROLES:
         abort(403)
     with session() as s:
@@ -132,7 +129,22 @@ def new_draft(document_id: int, template: str):
         row = s.get(Extraction, doc.id) if doc is not None else None
         if doc is None or row is None:
             abort(404)
-        extraction, filename = row.data, doc.filename
+        return row.data, doc.filename, doc.subject
+
+
+@bp.route("/documents/<int:document_id>/drafts/<template>", methods=["GET", "POST"])
+@login_required
+def new_draft(document_id: int, template: str):
+    """The form of one draft; on a valid POST the draft is queued and the clerk follows it."""
+    from store.db import session
+    from store.models import Draft
+    from worker.contexts import TITLES_VI, build_context, form_defaults
+    from worker.queue import enqueue_task
+    from worker.render import RenderError, load_manifest, validate
+
+    if template not in FORMS:
+        abort(404)
+    extraction, filename, _subject = _drafting_source(document_id)
     values = form_defaults(template, extraction, unit_name=current_user.unit_name)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -174,6 +186,44 @@ def _unit_draft(s, draft_id: int):
     return draft
 
 
+@bp.route("/documents/<int:document_id>/next-year", methods=["GET", "POST"])
+@login_required
+def next_year(document_id: int):
+    """"Soạn kế hoạch năm sau": the year to draft for, then a worker job rolls the plan over."""
+    from store.db import session
+    from store.models import Draft
+    from worker.drafts import NEXT_YEAR
+    from worker.queue import enqueue_task
+    from worker.rollover import guess_from_year
+
+    extraction, filename, subject = _drafting_source(document_id)
+    from_year = guess_from_year(extraction)
+    error = None
+    if request.method == "POST":
+        try:
+            to_year = int(request.form.get("to_year", ""))
+            base = int(request.form.get("from_year", "") or (to_year - 1))
+        except ValueError:
+            to_year = base = 0
+        if not 2000 <= to_year <= 2100 or not 2000 <= base < to_year:
+            error = "Năm không hợp lệ: năm mới phải sau năm của kế hoạch cũ."
+        else:
+            with session() as s:
+                draft = Draft(unit_id=current_user.unit_id, document_id=document_id, kind=NEXT_YEAR,
+                              template="ke_hoach", title=f"Kế hoạch năm {to_year} (từ «{subject or filename}»)"[:500],
+                              context={"from_year": base, "to_year": to_year}, created_by=current_user.id)
+                s.add(draft)
+                s.flush()
+                draft_id = draft.id
+            try:
+                enqueue_task("draft", draft_id)
+            except Exception:
+                flash("Chưa gửi được việc soạn văn bản tới máy xử lý; hãy bấm 'Soạn lại' sau ít phút.", "error")
+            return redirect(url_for("drafts.draft", draft_id=draft_id))
+    return render_template("next_year.html", document_id=document_id, filename=filename, error=error,
+                           from_year=from_year, to_year=(from_year + 1) if from_year else None)
+
+
 @bp.get("/drafts")
 @login_required
 def drafts():
@@ -194,7 +244,9 @@ def _draft_info(d) -> dict[str, Any]:
     return {"id": d.id, "title": d.title, "template": d.template, "status": d.status,
             "status_vi": STATUS_VI.get(d.status, d.status), "created_at": d.created_at,
             "document_id": d.document_id, "consolidation_id": d.consolidation_id,
-            "error_vi": d.error_vi, "has_docx": bool(d.blob_sha256), "format_report": d.format_report}
+            "error_vi": d.error_vi, "has_docx": bool(d.blob_sha256), "format_report": d.format_report,
+            "changes": (d.context or {}).get("changes") if d.kind == "ke_hoach_nam_sau" else None,
+            "rollover": (d.context or {}) if d.kind == "ke_hoach_nam_sau" else None}
 
 
 @bp.get("/drafts/<int:draft_id>")
@@ -215,7 +267,7 @@ def draft(draft_id: int):
             stage = RqJob.fetch(rq_id, connection=connect()).meta.get("stage")
         except Exception:  # Redis gone or job expired: the row's status is enough
             stage = None
-    return render_template("draft.html", d=info, stage_vi=STAGE_VI.get(stage or "", ""))
+    return render_template("draft.html", d=info, stage_vi=STAGE_VI.get(stage or "", ""), kind_vi=KIND_VI)
 
 
 @bp.post("/drafts/<int:draft_id>/retry")

@@ -30,7 +30,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -677,6 +677,42 @@ def lookup(
         close = [(e, s) for e, s in scored if s >= TITLE_MIN_SIMILARITY]
         return [e for e, _ in sorted(close, key=lambda es: (-es[1], es[0].issued or date.min), reverse=False)]
     return []
+
+
+def counterpart(
+    session: Session,
+    *,
+    doc_type: str | None,
+    symbol: str | None,
+    title: str | None,
+    from_year: int,
+    to_year: int,
+    unit_id: int | None = None,
+) -> RegistryEntry | None:
+    """The document of the same issuer series, type and subject issued in ``to_year``.
+
+    Used when next year's plan is drafted from last year's: last year's basis (``Kế hoạch số
+    217/KH-SGDĐT … năm 2022``) is replaced by this year's one of the same issuer and subject,
+    when the registry (the bundled seed, imports, the unit's processed documents) has it. The
+    symbol's series (``KH-SGDĐT``) must match exactly and the title, with its years moved on,
+    must be close; two equally close candidates are ambiguous and give None (a human decides).
+    """
+    if not symbol:
+        return None
+    dtype = normalize_type(doc_type)
+    visible = (RegistryEntry.unit_id.is_(None) if unit_id is None
+               else or_(RegistryEntry.unit_id.is_(None), RegistryEntry.unit_id == unit_id))
+    stmt = select(RegistryEntry).where(visible, RegistryEntry.symbol == symbol,
+                                       RegistryEntry.issued >= date(to_year, 1, 1) - timedelta(days=183),
+                                       RegistryEntry.issued <= date(to_year, 12, 31))
+    if dtype:
+        stmt = stmt.where(RegistryEntry.doc_type == dtype)
+    wanted = (title or "").replace(str(from_year), str(to_year)).replace(str(from_year - 1), str(to_year - 1))
+    scored = sorted(((_similarity(wanted, e.title), e) for e in session.scalars(stmt)), key=lambda se: -se[0])
+    scored = [(sim, e) for sim, e in scored if sim >= TITLE_MIN_SIMILARITY or not title]
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
 
 
 def register_document(session: Session, unit_id: int, header: dict[str, Any]) -> RegistryEntry | None:

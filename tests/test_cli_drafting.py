@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,19 @@ def test_consolidate_two_word_submissions(tmp_path: Path) -> None:
     assert "Trùng người" in out.stdout
     for name in ("quyet_dinh", "bao_cao_tong_hop"):
         assert (tmp_path / "out" / f"{name}.docx").exists(), out.stderr
+
+
+def test_draft_next_year_with_its_change_list(tmp_path: Path) -> None:
+    env_home = tmp_path / "home"
+    out = subprocess.run([sys.executable, "-m", "service.cli", "draft", str(SEED_WORD), "--year", "2023",
+                          "-o", str(tmp_path / "kh_2023.docx"), "--changes", str(tmp_path / "changes.json")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=900,
+                         env={**os.environ, "VANTHU_HOME": str(env_home), "DATABASE_URL": ""})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Kế hoạch năm 2023 từ kế hoạch năm 2022")
+    changes = json.loads((tmp_path / "changes.json").read_text(encoding="utf-8"))
+    assert changes["path"] == "tracked" and changes["counts"]["placeholder"] == 3
+    assert "41 năm" in out.stdout  # the anniversary that is not a round one, for a human
+    from worker.tracked import accept_all
+
+    assert "năm 2023" in docx_text(accept_all((tmp_path / "kh_2023.docx").read_bytes()))

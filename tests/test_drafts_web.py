@@ -197,3 +197,27 @@ def test_office_template_is_validated_then_used_for_its_drafts(app, processed, s
     clerk = app.test_client()
     login(clerk, user)
     assert clerk.get("/admin/templates").status_code == 403
+
+
+def test_next_year_plan_from_the_document_page(client, service_env):
+    from tests.conftest import SHARED
+    from tests.test_api import upload
+    from worker.tracked import tracked_elements
+
+    user = new_user()
+    seed = (SHARED / "corpus" / "kh_pgddt_dienbienphu_2022_thidua_word.docx").read_bytes()
+    doc_id = upload(client, user, seed, "ke_hoach_2022.docx").get_json()["id"]
+    run_jobs(service_env)
+    login(client, user)
+    assert "Soạn kế hoạch năm sau" in client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    form = client.get(f"/documents/{doc_id}/next-year").get_data(as_text=True)
+    assert 'value="2022"' in form and 'value="2023"' in form
+    bad = _post_form(client, f"/documents/{doc_id}/next-year", {"from_year": "2022", "to_year": "2021"})
+    assert bad.status_code == 200 and "Năm không hợp lệ" in bad.get_data(as_text=True)
+    draft_id = _draft_id(_post_form(client, f"/documents/{doc_id}/next-year", {"from_year": "2022", "to_year": "2023"}))
+    run_jobs(service_env)
+    page = client.get(f"/drafts/{draft_id}").get_data(as_text=True)
+    assert "đã xong" in page and "Các thay đổi so với kế hoạch năm 2022" in page
+    assert "kỷ niệm" in page and "căn cứ cần bổ sung" in page and "cần xem" in page
+    found = tracked_elements(client.get(f"/drafts/{draft_id}.docx").data)
+    assert found["counts"]["ins"] > 30 and found["counts"]["comments"] >= 11

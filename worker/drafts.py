@@ -74,6 +74,27 @@ def render_context(template: str, context: dict[str, Any], custom: bytes | None,
     return render(template, context)
 
 
+NEXT_YEAR = "ke_hoach_nam_sau"
+
+
+def _next_year(document_id: int, unit_id: int, context: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """Next year's plan from the stored document (``worker.rollover``); the change list joins the context."""
+    from store import blobs
+    from store.db import session
+    from store.models import Document
+    from worker.rollover import draft_next_year, registry_resolver
+
+    with session() as s:
+        doc = s.get(Document, document_id)
+        if doc is None:
+            raise LookupError(f"document {document_id} vanished")
+        sha, filename = doc.sha256, doc.filename
+    with session() as s:
+        result = draft_next_year(blobs.get(sha), filename, to_year=context.get("to_year"),
+                                 from_year=context.get("from_year"), resolve=registry_resolver(s, unit_id))
+    return result.data, {**context, "from_year": result.from_year, "to_year": result.to_year, **result.to_dict()}
+
+
 def render_error_text(exc: Any) -> tuple[str, str]:
     """A ``RenderError`` as one Vietnamese and one English text, a line per field."""
     vi = "\n".join([exc.vi, *(f"- {p['path']}: {p['vi']}" for p in exc.problems)])
@@ -86,6 +107,7 @@ def render_draft(draft_id: int) -> None:
     from store import blobs
     from store.db import session
     from store.models import Draft, utcnow
+    from worker.errors import ReadError
     from worker.format_check import check_format
     from worker.readers.office import convert_to_pdf
     from worker.render import RenderError
@@ -98,10 +120,20 @@ def render_draft(draft_id: int) -> None:
             return
         draft.status, draft.error_code, draft.error_vi, draft.error_en = "running", None, None, None
         template, context, unit_id = draft.template, dict(draft.context), draft.unit_id
+        kind, document_id = draft.kind, draft.document_id
         custom, manifest = template_source(s, unit_id, template)
     _meta(stage="render")
     try:
-        data = render_context(template, context, custom, manifest)
+        if kind == NEXT_YEAR:
+            data, context = _next_year(document_id, unit_id, context)
+            _set(Draft, draft_id, context=context)
+        else:
+            data = render_context(template, context, custom, manifest)
+    except ReadError as exc:
+        _set(Draft, draft_id, status="failed", error_code=exc.code, error_vi=exc.vi, error_en=exc.en,
+             finished_at=utcnow())
+        _meta(stage="failed")
+        return
     except RenderError as exc:
         log.info("draft %s: %s", draft_id, exc.message)
         vi, en = render_error_text(exc)

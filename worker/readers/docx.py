@@ -779,3 +779,9 @@ def _int(text: str | None) -> int | None:
 def _on(el: etree._Element | None) -> bool:
     """An OOXML on/off property: present and not switched off."""
     return el is not None and (el.get(_VAL) or "true") not in ("0", "false", "off")
+
+
+# Walking a body or a cell the way the reader does, for the modules that write Word files
+# (worker.tracked): paragraphs and tables in order, through content controls.
+body_children = _body_children
+children = _children
