@@ -679,6 +679,15 @@ def lookup(
     return []
 
 
+def _untyped(title: str | None, dtype: str | None) -> str:
+    """A title without its leading type word: a citation says "về Kế hoạch thực hiện …", the
+    registered document's trích yếu just "Thực hiện …"."""
+    title = (title or "").strip()
+    if dtype and title.casefold().startswith(dtype.casefold()):
+        return title[len(dtype):].strip()
+    return title
+
+
 def counterpart(
     session: Session,
     *,
@@ -707,8 +716,10 @@ def counterpart(
                                        RegistryEntry.issued <= date(to_year, 12, 31))
     if dtype:
         stmt = stmt.where(RegistryEntry.doc_type == dtype)
-    wanted = (title or "").replace(str(from_year), str(to_year)).replace(str(from_year - 1), str(to_year - 1))
-    scored = sorted(((_similarity(wanted, e.title), e) for e in session.scalars(stmt)), key=lambda se: -se[0])
+    wanted = _untyped((title or "").replace(str(from_year), str(to_year))
+                      .replace(str(from_year - 1), str(to_year - 1)), dtype)
+    scored = sorted(((_similarity(wanted, _untyped(e.title, dtype)), e) for e in session.scalars(stmt)),
+                    key=lambda se: -se[0])
     scored = [(sim, e) for sim, e in scored if sim >= TITLE_MIN_SIMILARITY or not title]
     if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None

@@ -133,3 +133,33 @@ def test_paragraphs_without_changes_are_untouched():
     assert len(old) == len(new)
     unchanged = [o for o in old if o in set(new)]
     assert len(unchanged) >= len(old) // 2  # most paragraphs carry no change and keep their XML
+
+
+def test_basis_of_last_year_is_replaced_by_the_registrys_text_of_the_new_year(tmp_path, monkeypatch):
+    from store import db, registry
+    from store.models import Unit
+    from worker.rollover import registry_resolver
+
+    monkeypatch.setenv("VANTHU_HOME", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    db.dispose_engines()
+    try:
+        db.migrate()
+        with db.session() as s:
+            unit = Unit(code="pgd-dbp", name="Phòng GDĐT Điện Biên Phủ")
+            s.add(unit)
+            s.flush()
+            # the Sở's 2023 plan, processed by this unit earlier in the year
+            registry.register_document(s, unit.id, {
+                "ref": "25/KH-SGDĐT", "doc_type": "Kế hoạch", "date": "2023-01-30",
+                "issuer": "Sở Giáo dục và Đào tạo", "subject": "Thực hiện công tác thi đua, khen thưởng năm 2023"})
+            unit_id = unit.id
+        with db.session() as s:
+            result = draft_next_year(SEED_WORD.read_bytes(), SEED_WORD.name, to_year=2023,
+                                     resolve=registry_resolver(s, unit_id))
+    finally:
+        db.dispose_engines()
+    replaced = [c for c in result.changes if c["kind"] == "basis_ref"]
+    assert len(replaced) == 1 and "217/KH-SGDĐT" in replaced[0]["old"]
+    assert replaced[0]["new"].startswith("Kế hoạch số 25/KH-SGDĐT ngày 30/01/2023")
+    assert sum(1 for c in result.changes if c["kind"] == "placeholder") == 2  # 345/KH-UBND, 994/HD-PGDĐT
