@@ -16,7 +16,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from service.auth import UPLOAD_ROLES
-from service.drafts import STATUS_VI
+from service.drafts import STATUS_VI, queue_drafts
 
 bp = Blueprint("consolidations", __name__)
 
@@ -167,9 +167,7 @@ def review(consolidation_id: int):
 def make_drafts(consolidation_id: int):
     """Draft the Quyết định khen thưởng and the Báo cáo tổng hợp from the reviewed rows."""
     from store.db import session
-    from store.models import Draft
     from worker.contexts import consolidation_contexts
-    from worker.queue import enqueue_task
     from worker.render import RenderError, load_manifest, validate
 
     _can_write()
@@ -196,22 +194,13 @@ def make_drafts(consolidation_id: int):
         return render_template("consolidation.html", c=info, data=data, drafts=[], fields=DRAFT_FIELDS,
                                values={**_defaults(data), **form}, errors=errors, editable=EDITABLE,
                                can_write=True), 200
-    ids = []
     with session() as s:
         batch = _unit_batch(s, consolidation_id)
         batch.data = {**data, "draft_form": form}
-        for template, context, title in (("quyet_dinh", decision, "Quyết định khen thưởng"),
-                                         ("bao_cao_tong_hop", summary, "Báo cáo tổng hợp")):
-            draft = Draft(unit_id=current_user.unit_id, consolidation_id=consolidation_id, kind=template,
-                          template=template, title=f"{title}: {context.get('subject') or batch.title}"[:500],
-                          context=context, created_by=current_user.id)
-            s.add(draft)
-            s.flush()
-            ids.append(draft.id)
-    for draft_id in ids:
-        try:
-            enqueue_task("draft", draft_id)
-        except Exception:
-            flash("Chưa gửi được việc soạn văn bản tới máy xử lý; hãy bấm 'Soạn lại' trên trang văn bản.", "error")
+        title = batch.title
+    queue_drafts([{"consolidation_id": consolidation_id, "kind": template, "template": template,
+                   "title": f"{label}: {context.get('subject') or title}", "context": context}
+                  for template, context, label in (("quyet_dinh", decision, "Quyết định khen thưởng"),
+                                                   ("bao_cao_tong_hop", summary, "Báo cáo tổng hợp"))])
     flash("Đang soạn quyết định khen thưởng và báo cáo tổng hợp.", "success")
     return redirect(url_for("consolidations.consolidation", consolidation_id=consolidation_id))

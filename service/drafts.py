@@ -137,9 +137,7 @@ def _drafting_source(document_id: int) -> tuple[dict[str, Any], str, str | None]
 def new_draft(document_id: int, template: str):
     """The form of one draft; on a valid POST the draft is queued and the clerk follows it."""
     from store.db import session
-    from store.models import Draft
     from worker.contexts import TITLES_VI, build_context, form_defaults
-    from worker.queue import enqueue_task
     from worker.render import RenderError, load_manifest, validate
 
     if template not in FORMS:
@@ -159,22 +157,37 @@ def new_draft(document_id: int, template: str):
             errors = _field_errors(exc.problems)
         else:
             title = f"{TITLES_VI[template]}: {context.get('subject') or context.get('doc_subject') or filename}"
-            with session() as s:
-                draft = Draft(unit_id=current_user.unit_id, document_id=document_id, kind=template,
-                              template=template, title=title[:500], context=context,
-                              created_by=current_user.id)
-                s.add(draft)
-                s.flush()
-                draft_id = draft.id
-            try:
-                enqueue_task("draft", draft_id)
-            except Exception:  # Redis down: the draft is kept and can be queued again from its page
-                flash("Chưa gửi được việc soạn văn bản tới máy xử lý; hãy bấm 'Soạn lại' sau ít phút.", "error")
+            [draft_id] = queue_drafts([{"document_id": document_id, "kind": template, "template": template,
+                                        "title": title, "context": context}])
             return redirect(url_for("drafts.draft", draft_id=draft_id))
     tasks = extraction.get("tasks") or [] if template == "bao_cao" else []
     return render_template("draft_form.html", template=template, title=TITLES_VI[template], fields=FORMS[template],
                            values=values, errors=errors, document_id=document_id, filename=filename,
                            tasks=tasks, done={str(v) for v in values.get("done") or []})
+
+
+def queue_drafts(rows: list[dict[str, Any]]) -> list[int]:
+    """Store the current unit's drafts (``Draft`` fields) and queue their rendering; return their ids.
+
+    A draft whose job cannot be queued (Redis down) is kept: its page offers "Soạn lại".
+    """
+    from store.db import session
+    from store.models import Draft
+    from worker.queue import enqueue_task
+
+    with session() as s:
+        drafts = [Draft(unit_id=current_user.unit_id, created_by=current_user.id,
+                        **{**row, "title": row["title"][:500]}) for row in rows]
+        s.add_all(drafts)
+        s.flush()
+        ids = [d.id for d in drafts]
+    for draft_id in ids:
+        try:
+            enqueue_task("draft", draft_id)
+        except Exception:  # noqa: BLE001 - the draft stays, to be queued again from its page
+            flash("Chưa gửi được việc soạn văn bản tới máy xử lý; hãy bấm 'Soạn lại' sau ít phút.", "error")
+            break
+    return ids
 
 
 def _unit_draft(s, draft_id: int):
@@ -190,10 +203,7 @@ def _unit_draft(s, draft_id: int):
 @login_required
 def next_year(document_id: int):
     """"Soạn kế hoạch năm sau": the year to draft for, then a worker job rolls the plan over."""
-    from store.db import session
-    from store.models import Draft
     from worker.drafts import NEXT_YEAR
-    from worker.queue import enqueue_task
     from worker.rollover import guess_from_year
 
     extraction, filename, subject = _drafting_source(document_id)
@@ -208,17 +218,9 @@ def next_year(document_id: int):
         if not 2000 <= to_year <= 2100 or not 2000 <= base < to_year:
             error = "Năm không hợp lệ: năm mới phải sau năm của kế hoạch cũ."
         else:
-            with session() as s:
-                draft = Draft(unit_id=current_user.unit_id, document_id=document_id, kind=NEXT_YEAR,
-                              template="ke_hoach", title=f"Kế hoạch năm {to_year} (từ «{subject or filename}»)"[:500],
-                              context={"from_year": base, "to_year": to_year}, created_by=current_user.id)
-                s.add(draft)
-                s.flush()
-                draft_id = draft.id
-            try:
-                enqueue_task("draft", draft_id)
-            except Exception:
-                flash("Chưa gửi được việc soạn văn bản tới máy xử lý; hãy bấm 'Soạn lại' sau ít phút.", "error")
+            [draft_id] = queue_drafts([{"document_id": document_id, "kind": NEXT_YEAR, "template": "ke_hoach",
+                                        "title": f"Kế hoạch năm {to_year} (từ «{subject or filename}»)",
+                                        "context": {"from_year": base, "to_year": to_year}}])
             return redirect(url_for("drafts.draft", draft_id=draft_id))
     return render_template("next_year.html", document_id=document_id, filename=filename, error=error,
                            from_year=from_year, to_year=(from_year + 1) if from_year else None)

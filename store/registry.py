@@ -395,6 +395,13 @@ def _scope(stmt, unit_id: int | None):  # noqa: ANN001, ANN202
     return stmt.where(RegistryEntry.unit_id.is_(None) if unit_id is None else RegistryEntry.unit_id == unit_id)
 
 
+def _visible(unit_id: int | None):  # noqa: ANN202
+    """Entries a unit sees: the global ones plus, when ``unit_id`` is given, its own."""
+    if unit_id is None:
+        return RegistryEntry.unit_id.is_(None)
+    return or_(RegistryEntry.unit_id.is_(None), RegistryEntry.unit_id == unit_id)
+
+
 def _find_existing(session: Session, data: dict[str, Any], unit_id: int | None) -> RegistryEntry | None:
     ref = data["ref"]
     if ref:
@@ -636,11 +643,7 @@ def lookup(
 
     Visible entries: global ones plus, when ``unit_id`` is given, that unit's own.
     """
-    visible = (
-        RegistryEntry.unit_id.is_(None)
-        if unit_id is None
-        else or_(RegistryEntry.unit_id.is_(None), RegistryEntry.unit_id == unit_id)
-    )
+    visible = _visible(unit_id)
     if ref:
         key = ref_key(ref)
         if not key:
@@ -709,9 +712,7 @@ def counterpart(
     if not symbol:
         return None
     dtype = normalize_type(doc_type)
-    visible = (RegistryEntry.unit_id.is_(None) if unit_id is None
-               else or_(RegistryEntry.unit_id.is_(None), RegistryEntry.unit_id == unit_id))
-    stmt = select(RegistryEntry).where(visible, RegistryEntry.symbol == symbol,
+    stmt = select(RegistryEntry).where(_visible(unit_id), RegistryEntry.symbol == symbol,
                                        RegistryEntry.issued >= date(to_year, 1, 1) - timedelta(days=183),
                                        RegistryEntry.issued <= date(to_year, 12, 31))
     if dtype:

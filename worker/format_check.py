@@ -52,7 +52,7 @@ from nlp.patterns import header as HP
 from nlp.patterns.doctypes import TITLE_TYPES
 from worker.errors import CorruptFile, ReadError, TooLarge, UnsupportedFormat
 from worker.readers.base import Limits
-from worker.readers.docx import _body_children, _children, _int, _on, _open, _symbol, _val
+from worker.readers.docx import _int, _on, _open, _symbol, _val, body_children, children
 from worker.sniff import sniff
 
 __all__ = ["check_format", "format_table", "load_rules", "FormatReport", "Finding", "Where", "RULES_PATH"]
@@ -385,7 +385,7 @@ class _Walker:
         self.section_start: dict[int, int] = {0: 0}
 
     def body(self, body: etree._Element) -> None:
-        for child in _body_children(body):
+        for child in body_children(body):
             if child.tag == P:
                 self.paragraph(child, _Ctx())
                 sect = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
@@ -398,7 +398,7 @@ class _Walker:
         self.sections.append(body.find(qn("w:sectPr")))  # the last section's (None: Word's defaults)
 
     def block(self, parent: etree._Element, ctx: _Ctx) -> None:
-        for child in _body_children(parent):
+        for child in body_children(parent):
             if child.tag == P:
                 self.paragraph(child, ctx)
             else:
@@ -431,9 +431,9 @@ class _Walker:
         self.section_wide.add(self.section)
         t_style = self.props.table_style(tbl)
         top = ctx.top_table if ctx.top_table is not None else ordinal
-        for r, tr in enumerate(_children(tbl, TR)):
+        for r, tr in enumerate(children(tbl, TR)):
             col = _int(_val(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"))) or 0
-            for tc in _children(tr, TC):
+            for tc in children(tr, TC):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = max(1, _int(_val(tcpr.find(qn("w:gridSpan")))) or 1) if tcpr is not None else 1
                 self.block(tc, _Ctx(ordinal, top, r, col, t_style, ctx.textbox))

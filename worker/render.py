@@ -202,6 +202,10 @@ def _short(day: dt.date) -> str:
     return f"{day.day:02d}/{_month(day)}/{day.year}"
 
 
+# The names ``_derived`` adds to every context (template_check accepts them in templates).
+DERIVED_NAMES = frozenset({"number_text", "date_text", "year_text", "period_text"})
+
+
 def _derived(ctx: dict[str, Any]) -> dict[str, Any]:
     """Add what templates print but nobody should type: the number or room for it, the date or
     room for it, the year, a report's period. Dates go back to ISO text afterwards."""

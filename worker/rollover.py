@@ -88,10 +88,14 @@ def draft_next_year(data: bytes, filename: str = "", *, to_year: int | None = No
 
         data = convert_to_docx(data, f".{kind}", timeout=Limits().convert_timeout)
         kind = "docx"
-    if from_year is None or to_year is None:
+    # A plan that is rebuilt is read anyway; a Word plan only when its year must be found.
+    extraction = None
+    if kind != "docx" or from_year is None or to_year is None:
         from worker.analyze import analyze
 
-        guessed = guess_from_year(analyze(data, filename=filename))
+        extraction = analyze(data, filename=filename)
+    if from_year is None or to_year is None:
+        guessed = guess_from_year(extraction)
         from_year = from_year or guessed or ((to_year or dt.date.today().year + 1) - 1)
         to_year = to_year or from_year + 1
     context = RollContext(resolve_reference=resolve)
@@ -106,17 +110,15 @@ def draft_next_year(data: bytes, filename: str = "", *, to_year: int | None = No
         changes = [{"location": a.location, "kind": a.kind, "old": a.old, "new": a.new, "review": a.review,
                     "note": a.note} for a in result.applied]
         return NextYearDraft(result.data, from_year, to_year, "tracked", changes)
-    return _rebuilt(data, filename, from_year, to_year, edit)
+    return _rebuilt(extraction, from_year, to_year, edit)
 
 
-def _rebuilt(data: bytes, filename: str, from_year: int, to_year: int,
+def _rebuilt(extraction: dict[str, Any], from_year: int, to_year: int,
              edit: Callable[[str], list[Change]]) -> NextYearDraft:
-    """A PDF or scanned plan: rebuilt in the Kế hoạch template with every string rolled."""
-    from worker.analyze import analyze
+    """A PDF or scanned plan, already read: rebuilt in the Kế hoạch template with every string rolled."""
     from worker.contexts import build_context, form_defaults
     from worker.render import render
 
-    extraction = analyze(data, filename=filename)
     form = form_defaults(TEMPLATE, extraction, unit_name="")
     context = build_context(TEMPLATE, extraction, form)
     changes: list[dict[str, Any]] = []

@@ -96,7 +96,7 @@ ERROR = "error"
 WARNING = "warning"
 
 # Names the renderer adds to every context (docs/TEMPLATES.md), usable in any template.
-DERIVED_NAMES = frozenset({"number_text", "date_text", "year_text", "period_text"})
+DERIVED_NAMES = renderer.DERIVED_NAMES
 
 # Core properties docxtpl renders as templates (DocxTemplate.render_properties).
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
